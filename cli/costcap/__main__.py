@@ -1,0 +1,5 @@
+"""Entry point for `python -m costcap`."""
+
+from costcap.main import run
+
+run()

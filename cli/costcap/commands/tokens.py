@@ -1,0 +1,50 @@
+"""`costcap tokens`: count tokens offline, as OpenAI would bill them as input."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from costcap import output, prices, tokens as counting
+from costcap.errors import CostcapError
+
+
+def tokens(
+    text: Annotated[str | None, typer.Argument(help="Text to count; - reads stdin.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Count the text of this file.")] = None,
+    messages: Annotated[Path | None, typer.Option("--messages", help="JSON chat messages (or a request body).")] = None,
+    model: Annotated[str, typer.Option(help="Model whose tokenizer and input price apply.")] = "gpt-4o",
+    encoding: Annotated[str | None, typer.Option(help="Tokenizer to use instead of the model's.")] = None,
+    fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
+) -> None:
+    """Count tokens offline with tiktoken, chat messages with OpenAI's per-message overhead.
+
+    Example: costcap tokens --messages request.json --model gpt-4o-mini
+    """
+    given = [x for x in (text, file, messages) if x is not None]
+    if len(given) != 1:
+        raise CostcapError("give exactly one of TEXT, --file or --messages")
+    enc = encoding or counting.encoding_name(model)
+    if messages is not None:
+        count = counting.count_messages(counting.read_messages(str(messages)), enc)
+    else:
+        count = counting.count_text(_read_text(text, file), enc)
+    rates = prices.catalog().rates(model)
+    cost = prices.call_cost(rates, count, 0, 0) if rates else None
+    doc = {"model": model, "encoding": enc, "tokens": count, "input_cost_usd": cost}
+    row = {**doc, "input_cost_usd": output.usd(cost, 6)}
+    output.render([row], fmt, list(doc), doc={**doc, "input_cost_usd": output.money(cost)}, right={"tokens"})
+
+
+def _read_text(text: str | None, file: Path | None) -> str:
+    if file is None:
+        return sys.stdin.read() if text == "-" else text
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CostcapError(f"{file}: no such file (check the path)") from None
+    except UnicodeDecodeError as exc:
+        raise CostcapError(f"{file}: not UTF-8 text at byte {exc.start} (convert it to UTF-8)") from None

@@ -1,0 +1,38 @@
+"""costcap.toml beside the store: field mappings for logs whose keys have other names."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from costcap.errors import CostcapError
+from costcap.ingest.records import FIELD_KEYS
+
+FILE_NAME = "costcap.toml"
+
+
+def field_map(directory: Path, given: list[str]) -> dict[str, str]:
+    """costcap.toml's [fields] table, with --field NAME=SOURCE_KEY options taking precedence."""
+    fields = dict(_from_file(directory / FILE_NAME))
+    for item in given:
+        name, sep, key = item.partition("=")
+        if not sep or not name.strip() or not key.strip():
+            raise CostcapError(f"--field {item!r}: write NAME=SOURCE_KEY, e.g. --field feature=component")
+        fields[name.strip()] = key.strip()
+    for name in fields:
+        if name not in FIELD_KEYS:
+            raise CostcapError(f"unknown field {name!r} in a field mapping (use one of: {', '.join(FIELD_KEYS)})")
+    return fields
+
+
+def _from_file(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CostcapError(f"{path}: not valid TOML ({exc}; fix the file)") from None
+    fields = doc.get("fields", {})
+    if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+        raise CostcapError(f"{path}: [fields] must map field names to key names, e.g. feature = \"component\"")
+    return fields

@@ -1,0 +1,204 @@
+"""Ingest exports, logs and Batch output into the store: all files in one transaction, each file once."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from costcap.errors import InputError
+from costcap.ingest import batch_output, detect, exports, files, loglines, records
+from costcap.ingest.records import BadRecord, Options
+from costcap.store import Store
+
+CHUNK_ROWS = 100_000
+MAX_BAD_EXAMPLES = 5
+LINE_KINDS = ("structlog", "batch-output")
+CALL_COLUMNS = (
+    "source_id", "line", "origin", "ts", "feature", "batch_type", "model", "tier", "service_tier",
+    "input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
+    "finish_reason", "max_tokens", "status", "status_code", "error", "attempt", "request_id",
+    "custom_id", "order_id", "batch_size", "event",
+)  # fmt: skip
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Request:
+    """What to ingest and how."""
+
+    paths: list[str]
+    kind: str = "auto"
+    options: Options = field(default_factory=Options)
+    skip_bad: bool = False
+
+
+@dataclass
+class FileResult:
+    """What one file added to the store."""
+
+    path: str
+    kind: str
+    status: str  # ingested | appended | unchanged
+    rows: int = 0
+    skipped: int = 0
+    bad: int = 0
+    duplicates: int = 0
+    spend_usd: Decimal = Decimal(0)
+    unpriced: int = 0
+    unpriced_models: list[str] = field(default_factory=list)
+    first_line: int = 1
+    bad_examples: list[str] = field(default_factory=list)
+
+
+def ingest(store: Store, request: Request, progress: Progress | None = None) -> list[FileResult]:
+    """Ingest every file named; any error rolls the whole ingest back."""
+    with tempfile.TemporaryDirectory(prefix="costcap-") as spool:
+        items = files.expand(request.paths, Path(spool))
+        with store.transaction():
+            return [_ingest_file(store, item, request, progress) for item in items]
+
+
+def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
+    head_text = detect.decode_head(item.name, files.head(item))
+    try:
+        kind = detect.detect(item.name, head_text) if request.kind == "auto" else request.kind
+    except detect.UnknownKind:
+        if item.explicit:
+            raise
+        return FileResult(item.name, "unknown", "not an input")
+    path = _stored_path(item)
+    prior = store.con.execute(_sql("find_latest_source_by_path"), {"path": path}).fetchone()
+    grows = prior is not None and kind in LINE_KINDS and prior[3] == kind
+    sha, size, prefix = files.digest(item, prior[1] if grows else None)
+    if store.con.execute(_sql("find_source_by_sha"), {"sha256": sha}).fetchone():
+        return FileResult(item.name, kind, "unchanged")
+    appended = grows and prefix == prior[0] and size > prior[1]
+    skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
+    source_id = store.con.execute(_sql("next_source_id")).fetchone()[0]
+    result = FileResult(item.name, kind, "appended" if appended else "ingested", first_line=first_line)
+    if kind in LINE_KINDS:
+        lines_read = _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress)
+    else:
+        loader = exports.load_usage if kind == "usage-csv" else exports.load_costs
+        result.rows, result.skipped = loader(store.con, item, head_text, source_id, request.options.now)
+        lines_read = result.rows + result.skipped + 1
+    _record_source(store, source_id, path, sha, size, prior[2] + lines_read if appended else lines_read, result)
+    _add_spend(store, kind, source_id, result)
+    return result
+
+
+def _stored_path(item: files.Input) -> str:
+    return item.name if item.name == "<stdin>" else str(item.path.resolve())
+
+
+def _sql(name: str) -> str:
+    from costcap import sql
+
+    return sql.load(name)
+
+
+def _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress) -> int:
+    """Parse, check and stage every line, then move the staged calls into the store; returns lines read."""
+    parse = loglines.parse if kind == "structlog" else batch_output.parse
+    to_row = _log_row if kind == "structlog" else batch_output.to_row
+    store.con.execute(_sql("create_incoming_calls"))
+    staged, chunk = 0, _empty_chunk()
+    line_no = result.first_line - 1
+    for offset, raw in files.lines(item, skip_bytes):
+        line_no += 1
+        try:
+            row = _parse_line(raw, parse, to_row, request.options)
+        except BadRecord as exc:
+            _bad_line(item, line_no, exc, request, result)
+            continue
+        if row is None:
+            result.skipped += 1
+            continue
+        row["source_id"], row["line"] = source_id, line_no
+        for name in CALL_COLUMNS:
+            chunk[name].append(row[name])
+        if len(chunk["line"]) >= CHUNK_ROWS:
+            staged += _stage(store, chunk)
+            chunk = _empty_chunk()
+            if progress:
+                progress(offset, item.size)
+    staged += _stage(store, chunk)
+    result.rows = store.con.execute(_sql("insert_calls")).fetchone()[0]
+    result.duplicates = staged - result.rows
+    return line_no - result.first_line + 1
+
+
+def _parse_line(raw: bytes, parse, to_row, options: Options) -> dict | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRecord("the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad") from None
+    record = parse(text.removeprefix("\ufeff"))
+    if record is None:
+        return None
+    return to_row(record, options)
+
+
+def _log_row(record: dict, options: Options) -> dict | None:
+    """A log record becomes a call only when it carries token counts; other events are skipped."""
+    if not records.is_call(record, options):
+        return None
+    return records.to_call(record, options, origin="log")
+
+
+def _bad_line(item, line_no: int, exc: BadRecord, request: Request, result: FileResult) -> None:
+    if not request.skip_bad:
+        raise InputError(item.name, line_no, exc.what, exc.fix) from None
+    result.bad += 1
+    if len(result.bad_examples) < MAX_BAD_EXAMPLES:
+        result.bad_examples.append(f"{item.name}:{line_no}: {exc.what}")
+
+
+def _empty_chunk() -> dict[str, list]:
+    return {name: [] for name in CALL_COLUMNS}
+
+
+def _stage(store: Store, chunk: dict[str, list]) -> int:
+    rows = len(chunk["line"])
+    if rows:
+        import pyarrow as pa
+
+        store.con.register("incoming_chunk", pa.table(chunk, schema=_arrow_schema()))
+        store.con.execute(_sql("stage_calls"))
+        store.con.unregister("incoming_chunk")
+    return rows
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    text, big, small = pa.string(), pa.int64(), pa.int32()
+    types = {
+        "source_id": small, "line": big, "ts": pa.timestamp("us"), "input_tokens": big, "cached_tokens": big,
+        "cache_write_tokens": big, "output_tokens": big, "reasoning_tokens": big, "max_tokens": big,
+        "status_code": small, "attempt": small, "batch_size": small,
+    }  # fmt: skip
+    return pa.schema([(name, types.get(name, text)) for name in CALL_COLUMNS])
+
+
+def _record_source(store: Store, source_id: int, path: str, sha: str, size: int, lines: int, r: FileResult) -> None:
+    store.con.execute(
+        _sql("insert_source"),
+        {
+            "source_id": source_id, "path": path, "sha256": sha, "kind": r.kind, "rows": r.rows,
+            "skipped": r.skipped, "bad": r.bad, "duplicates": r.duplicates, "bytes": size, "lines": lines,
+            "first_line": r.first_line,
+        },
+    )  # fmt: skip
+
+
+_SPEND_QUERY = {"usage-csv": "source_usage_spend", "cost-csv": "source_billed"}
+
+
+def _add_spend(store: Store, kind: str, source_id: int, result: FileResult) -> None:
+    query = _SPEND_QUERY.get(kind, "source_calls_spend")
+    spend, unpriced, models = store.con.execute(_sql(query), {"source_id": source_id}).fetchone()
+    result.spend_usd, result.unpriced, result.unpriced_models = Decimal(spend), unpriced, list(models or [])

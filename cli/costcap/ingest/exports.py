@@ -1,0 +1,130 @@
+"""Dashboard usage and cost CSV exports, read by DuckDB's CSV reader and mapped by header name."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import datetime
+
+import duckdb
+
+from costcap import sql
+from costcap.errors import InputError
+from costcap.ingest.files import Input
+
+# Our column name -> header names that carry it, across the 2023-2026 export versions (FORMATS.md 1.2, 1.6).
+USAGE_COLUMNS = {
+    "start_time": ["start_time", "timestamp", "aggregation_timestamp"],
+    "end_time": ["end_time"],
+    "start_time_iso": ["start_time_iso"],
+    "end_time_iso": ["end_time_iso"],
+    "project_id": ["project_id"],
+    "user_id": ["user_id", "user"],
+    "api_key_id": ["api_key_id", "api_key_name"],
+    "model": ["model", "snapshot_id"],
+    "batch": ["batch"],
+    "service_tier": ["service_tier"],
+    "requests": ["num_model_requests", "n_requests"],
+    "input_tokens": ["input_tokens", "n_context_tokens_total"],
+    "output_tokens": ["output_tokens", "n_generated_tokens_total"],
+    "cached_tokens": ["input_cached_tokens", "n_cached_context_tokens_total"],
+    "cache_write_tokens": ["input_cache_write_tokens"],
+}
+COST_COLUMNS = {
+    "start_time": ["start_time"],
+    "end_time": ["end_time"],
+    "start_time_iso": ["start_time_iso"],
+    "end_time_iso": ["end_time_iso"],
+    "amount_value": ["amount_value"],
+    "amount_currency": ["amount_currency"],
+    "line_item": ["line_item"],
+    "project_id": ["project_id"],
+    "project_name": ["project_name"],
+    "api_key_id": ["api_key_id"],
+    "user_id": ["user_id"],
+    "organization_id": ["organization_id"],
+    "quantity": ["quantity"],
+    "quantity_unit": ["quantity_unit"],
+}
+# A usage export with usage must carry these; a four-column header (no usage at all) is fine too.
+USAGE_NEEDS = ("input_tokens", "output_tokens", "model")
+_DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
+
+
+def header(text: str) -> list[str]:
+    """The column names in the first line of a CSV export."""
+    first = text.lstrip("\ufeff").splitlines()[0]
+    return [name.strip() for name in next(csv.reader([first]))]
+
+
+def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int]:
+    """Store a usage export's rows; returns (rows stored, empty buckets skipped)."""
+    names = header(head_text)
+    _require_usage_columns(item, names)
+    total = _load(con, item, names, USAGE_COLUMNS)
+    _reject_bad_row(con, item, "find_bad_usage_row", now)
+    stored = con.execute(sql.load("insert_usage"), {"source_id": source_id}).fetchone()[0]
+    return stored, total - stored
+
+
+def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int]:
+    """Store a cost export's rows; returns (rows stored, rows without an amount skipped)."""
+    names = header(head_text)
+    total = _load(con, item, names, COST_COLUMNS)
+    _reject_bad_row(con, item, "find_bad_cost_row", now)
+    stored = con.execute(sql.load("insert_costs"), {"source_id": source_id}).fetchone()[0]
+    return stored, total - stored
+
+
+def _require_usage_columns(item: Input, names: list[str]) -> None:
+    present = {ours for ours, theirs in USAGE_COLUMNS.items() if any(n in names for n in theirs)}
+    only_times = present <= {"start_time", "end_time", "start_time_iso", "end_time_iso"}
+    missing = [c for c in USAGE_NEEDS if c not in present]
+    if missing and not only_times:
+        raise InputError(
+            item.name, 1, f"the usage export has no {missing[0]} column",
+            "export the Activity CSV from the usage dashboard again, unedited",
+        )
+
+
+def _load(con, item: Input, names: list[str], wanted: dict[str, list[str]]) -> int:
+    columns = {f"column{i}": "VARCHAR" for i in range(len(names))}
+    params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none"}
+    try:
+        con.execute(sql.load("read_export_csv"), params)
+    except duckdb.Error as exc:
+        raise _csv_error(item, exc) from None
+    con.execute(_mapping_view(names, wanted))
+    return con.execute(sql.load("count_export_rows")).fetchone()[0]
+
+
+def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
+    """A view naming the raw columns; every identifier comes from the fixed lists above, never from the file."""
+    selected = []
+    for ours, theirs in wanted.items():
+        index = next((names.index(n) for n in theirs if n in names), None)
+        source = f"column{index}" if index is not None else "CAST(NULL AS VARCHAR)"
+        selected.append(f"{source} AS {ours}")
+    return "CREATE OR REPLACE TEMP VIEW export_rows AS SELECT line, " + ", ".join(selected) + " FROM raw_export"
+
+
+def _reject_bad_row(con, item: Input, query: str, now: datetime) -> None:
+    bad = con.execute(sql.load(query), {"now": now}).fetchone()
+    if bad:
+        raise InputError(item.name, bad[0], bad[1], "fix that row, or re-export the file from the dashboard")
+
+
+def _csv_error(item: Input, exc: duckdb.Error) -> InputError:
+    message = str(exc)
+    found = _DUCKDB_LINE.search(message)
+    line = int(found.group(1)) if found else None
+    if "unicode" in message.lower() or "utf-8" in message.lower():
+        return InputError(item.name, line, "the text is not UTF-8", "re-export the file as UTF-8")
+    if "Expected Number of Columns" in message:
+        counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
+        what = f"the row has {counts.group(2)} cells where the header has {counts.group(1)}" if counts else "wrong number of cells"
+        return InputError(item.name, line, what, "a cut or hand-edited export: export it again")
+    if "unterminated quote" in message.lower():
+        return InputError(item.name, line, "a quoted cell never ends", "the file is cut short: export it again")
+    detail = message.replace("Invalid Input Error: ", "").splitlines()[0]
+    return InputError(item.name, line, f"cannot read the CSV ({detail})", "export it again from the dashboard")

@@ -1,0 +1,177 @@
+"""The embedded DuckDB store: connection, schema and its version, the session's price tables, named queries."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from costcap import sql
+from costcap.errors import CostcapError, StoreBusyError
+from costcap.prices import MILLION, TIERS, Catalog, Rates
+
+DEFAULT_PATH = "costcap.duckdb"
+MEMORY = ":memory:"
+SCHEMA_VERSION = 1
+# Each version lists the statements that bring a store from the version before it.
+MIGRATIONS = {
+    1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
+}
+SESSION_OBJECTS = [
+    "create_price_tables",
+    "create_price_aliases",
+    "create_macro_token_cost",
+    "create_macro_count_ok",
+    "create_macro_as_count",
+    "create_macro_bucket_time",
+    "create_view_priced_calls",
+    "create_view_priced_usage",
+]
+# No extension is ever downloaded: the ones costcap uses (json, icu) are built into the wheel.
+_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+
+def default_path() -> str:
+    """Where the store lives: $COSTCAP_DB, else ./costcap.duckdb."""
+    return os.environ.get("COSTCAP_DB") or DEFAULT_PATH
+
+
+class Store:
+    """A DuckDB store with costcap's schema and the price catalog loaded for this session."""
+
+    def __init__(self, path: str, catalog: Catalog):
+        self.path = path
+        self.catalog = catalog
+        self.con = _connect(path)
+        self.con.execute("SET TimeZone = 'UTC'")
+        self._migrate()
+        for name in SESSION_OBJECTS:
+            self.con.execute(sql.load(name))
+        self._load_prices()
+
+    def run(self, name: str, **params):
+        """Run queries/<name>.sql with $params and return a polars DataFrame."""
+        return self.con.execute(sql.load(name), params or None).pl()
+
+    def rows(self, name: str, **params) -> list[tuple]:
+        """Run queries/<name>.sql and return plain tuples (no polars needed)."""
+        return self.con.execute(sql.load(name), params or None).fetchall()
+
+    def execute(self, name: str, **params) -> None:
+        """Run a statement from queries/ for its effect."""
+        self.con.execute(sql.load(name), params or None)
+
+    @contextmanager
+    def transaction(self):
+        """All or nothing: roll back on any error, so no half-written ingest ever lands."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def directory(self) -> Path:
+        """The folder beside the store, where costcap.toml is looked for."""
+        return Path.cwd() if self.path == MEMORY else Path(self.path).resolve().parent
+
+    def _migrate(self) -> None:
+        self.con.execute(sql.load("create_table_meta"))
+        found = self.con.execute(sql.load("get_schema_version")).fetchone()
+        version = found[0] if found else 0
+        if version > SCHEMA_VERSION:
+            raise CostcapError(
+                f"{self.path}: the store has schema version {version}, newer than this costcap knows "
+                f"({SCHEMA_VERSION}); upgrade costcap"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for name in MIGRATIONS[target]:
+                    self.con.execute(sql.load(name))
+                self.execute("set_schema_version", version=target)
+
+    def _load_prices(self) -> None:
+        rates = price_rate_rows(self.catalog)
+        self.con.executemany("INSERT INTO price_rates VALUES (" + ", ".join("?" * 13) + ")", rates)
+        self.con.executemany("INSERT INTO price_aliases VALUES (?, ?, ?, ?)", alias_rows(self.catalog))
+
+
+def _connect(path: str) -> duckdb.DuckDBPyConnection:
+    if path != MEMORY:
+        parent = Path(path).resolve().parent
+        if not parent.is_dir():
+            raise CostcapError(f"{path}: the folder {parent} does not exist (create it or choose another --db)")
+    try:
+        return duckdb.connect(path, config=_CONFIG)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreBusyError(
+                f"{path}: the store is in use by another costcap process (wait for it to finish and try again)"
+            ) from None
+        raise CostcapError(f"{path}: cannot open the store ({_first_line(exc)}; check the --db path)") from None
+    except duckdb.Error as exc:
+        raise CostcapError(f"{path}: not a costcap store ({_first_line(exc)}; choose another --db)") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _per_token(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value / MILLION
+
+
+def _rate_columns(r: Rates) -> tuple:
+    lc = r.long_context
+    return (
+        _per_token(r.input),
+        _per_token(r.cached_input),
+        _per_token(r.cache_write),
+        _per_token(r.output),
+        r.long_context_above if lc else None,
+        _per_token(lc.input) if lc else None,
+        _per_token(lc.cached_input) if lc else None,
+        _per_token(lc.cache_write) if lc else None,
+        _per_token(lc.output) if lc else None,
+    )
+
+
+def price_rate_rows(catalog: Catalog) -> list[tuple]:
+    """One row per model, period and tier, for the price_rates table."""
+    rows = []
+    for model, periods in catalog.periods.items():
+        for period in periods:
+            for tier in TIERS:
+                rows.append((model, period.effective_from, period.effective_to, tier, *_rate_columns(period.tiers[tier])))
+    return rows
+
+
+def alias_rows(catalog: Catalog) -> list[tuple]:
+    """The alias table cut into non-overlapping date spans, each resolved exactly as Catalog.resolve does."""
+    rows = [(model, model, None, None) for model in catalog.periods]
+    for name, aliases in catalog.aliases.items():
+        if name in catalog.periods:
+            continue
+        bounds = sorted({d for a in aliases for d in (a.valid_from, a.valid_to) if d is not None})
+        edges: list[date | None] = [None, *bounds, None]
+        for start, end in zip(edges, edges[1:]):
+            probe = start or (end.fromordinal(end.toordinal() - 1) if end else date.today())
+            model = catalog.resolve(name, probe)
+            if model:
+                rows.append((name, model, start, end))
+    return rows

@@ -1,0 +1,26 @@
+-- Creates priced_calls: every call with the catalog model that bills it and its exact cost_usd (NULL when unpriced).
+CREATE OR REPLACE TEMP VIEW priced_calls AS
+WITH dated AS (
+    SELECT c.*, coalesce(CAST(c.ts AS DATE), current_date) AS price_day FROM calls AS c
+), resolved AS (
+    SELECT d.*, a.model AS price_model
+    FROM dated AS d
+    LEFT JOIN price_aliases AS a
+        ON a.alias = d.model
+        AND (a.valid_from IS NULL OR d.price_day >= a.valid_from)
+        AND (a.valid_to IS NULL OR d.price_day < a.valid_to)
+)
+SELECT
+    r.*,
+    -- a call that used no tokens costs nothing, whatever its model
+    (p.model IS NOT NULL OR r.input_tokens + r.output_tokens = 0) AS priced,
+    CASE
+        WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
+        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, p)
+    END AS cost_usd
+FROM resolved AS r
+LEFT JOIN price_rates AS p
+    ON p.model = r.price_model
+    AND p.tier = r.tier
+    AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
+    AND (p.effective_to IS NULL OR r.price_day < p.effective_to)

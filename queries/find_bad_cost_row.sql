@@ -1,0 +1,17 @@
+-- Returns the first cost-export row that cannot be right: line and what is wrong with it.
+SELECT line, problem FROM (
+    SELECT line, CASE
+        WHEN start_time IS NULL AND start_time_iso IS NULL THEN 'the row has no start_time'
+        WHEN bucket_time(start_time, start_time_iso) IS NULL THEN 'start_time ' || coalesce(start_time, start_time_iso) || ' is not a time'
+        WHEN bucket_time(start_time, start_time_iso) > $now + INTERVAL 1 DAY THEN 'start_time is in the future'
+        WHEN amount_value IS NOT NULL AND TRY_CAST(amount_value AS DECIMAL(38, 18)) IS NULL
+            THEN 'amount_value ' || amount_value || ' is not an amount of money'
+        WHEN amount_value IS NOT NULL AND lower(coalesce(amount_currency, 'usd')) <> 'usd'
+            THEN 'amount_currency ' || amount_currency || ' is not usd; costcap reports in USD'
+        WHEN quantity IS NOT NULL AND NOT isfinite(TRY_CAST(quantity AS DOUBLE)) THEN 'quantity ' || quantity || ' is not a number'
+    END AS problem
+    FROM export_rows
+)
+WHERE problem IS NOT NULL
+ORDER BY line
+LIMIT 1

@@ -1,0 +1,19 @@
+-- Returns the first usage-export row that cannot be right: line and what is wrong with it.
+SELECT line, problem FROM (
+    SELECT line, CASE
+        WHEN start_time IS NULL AND start_time_iso IS NULL THEN 'the row has no start_time'
+        WHEN bucket_time(start_time, start_time_iso) IS NULL THEN 'start_time ' || coalesce(start_time, start_time_iso) || ' is not a time'
+        WHEN bucket_time(start_time, start_time_iso) > $now + INTERVAL 1 DAY THEN 'start_time is in the future'
+        WHEN NOT count_ok(requests) THEN 'num_model_requests ' || requests || ' is not a whole number >= 0'
+        WHEN NOT count_ok(input_tokens) THEN 'input_tokens ' || input_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(output_tokens) THEN 'output_tokens ' || output_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(cached_tokens) THEN 'input_cached_tokens ' || cached_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(cache_write_tokens) THEN 'input_cache_write_tokens ' || cache_write_tokens || ' is not a whole number >= 0'
+        WHEN as_count(cached_tokens) + as_count(cache_write_tokens) > as_count(input_tokens) THEN 'cached tokens exceed input_tokens'
+        WHEN batch IS NOT NULL AND lower(batch) NOT IN ('true', 'false', '1', '0') THEN 'batch ' || batch || ' is not True or False'
+    END AS problem
+    FROM export_rows
+)
+WHERE problem IS NOT NULL
+ORDER BY line
+LIMIT 1

@@ -1,0 +1,6 @@
+-- Returns the priced spend of one source's calls, and how many of its calls have no price.
+SELECT
+    coalesce(sum(cost_usd), 0) AS spend_usd,
+    count(*) FILTER (WHERE NOT priced) AS unpriced,
+    list(DISTINCT model ORDER BY model) FILTER (WHERE NOT priced) AS unpriced_models
+FROM priced_calls WHERE source_id = $source_id

@@ -1,0 +1,95 @@
+"""Shared fixtures: every test runs in its own folder with its own store, and the network is closed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from pathlib import Path
+
+import pytest
+import structlog
+from typer.testing import CliRunner
+
+from costcap.main import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DATA = ROOT / "sample_data"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """No test touches the user's files or store: home, cwd and COSTCAP_DB all point into tmp_path."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("COSTCAP_DB", str(tmp_path / "costcap.duckdb"))
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any connection off this machine fails the test loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1")) or sock.family == socket.AF_UNIX:
+            return real_connect(sock, address)
+        raise RuntimeError(f"network access attempted: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+def run(*args: str, input: str | None = None):
+    """Invoke the real CLI; stdout and stderr stay apart."""
+    return CliRunner().invoke(app, [str(a) for a in args], input=input)
+
+
+def ok(*args: str, input: str | None = None):
+    result = run(*args, input=input)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def ok_json(*args: str):
+    return json.loads(ok(*args, "--format", "json").stdout)
+
+
+def write_structlog(path: Path, renderer, events: list[dict], pre=()) -> Path:
+    """Write events through structlog itself with the given renderer, one call per event."""
+    with open(path, "w") as fh:
+        log = structlog.wrap_logger(
+            structlog.PrintLogger(fh), processors=[*pre, structlog.processors.add_log_level, renderer]
+        )
+        for event in events:
+            fields = dict(event)
+            log.info(fields.pop("event", "llm_call"), **fields)
+    return path
+
+
+def write_stdlib_structlog(path: Path, renderer, events: list[dict], noise: str | None = None) -> Path:
+    """Write events through structlog's stdlib ProcessorFormatter, plus one foreign stdlib line."""
+    handler = logging.FileHandler(path)
+    shared = [structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name]
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared, processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]
+        )
+    )
+    std = logging.getLogger(f"worker.{path.stem}")
+    std.handlers[:] = [handler]
+    std.setLevel(logging.INFO)
+    std.propagate = False
+    log = structlog.wrap_logger(
+        std, processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        wrapper_class=structlog.stdlib.BoundLogger,
+    )
+    for event in events:
+        fields = dict(event)
+        log.info(fields.pop("event", "llm_call"), **fields)
+    if noise:
+        std.info(noise)
+    handler.close()
+    return path
