@@ -56,6 +56,11 @@ def money(value: Decimal | None) -> float | None:
     return float(Decimal(value).quantize(MONEY_PLACES, rounding=ROUND_HALF_EVEN))
 
 
+def exact(value: Decimal | None) -> str | None:
+    """Money with every digit kept, as a string: 0.0002832, never rounded."""
+    return None if value is None else f"{Decimal(value).normalize():f}"
+
+
 def usd(value: Decimal | None, places: int = 4) -> str:
     """Money for people: $1,234.5678; 'unpriced' when unknown."""
     if value is None:

@@ -57,7 +57,8 @@ def _row(r: FileResult) -> dict:
 def _doc(r: FileResult) -> dict:
     return {
         "file": r.path, "kind": r.kind, "status": r.status, "rows": r.rows, "skipped": r.skipped, "bad": r.bad,
-        "duplicates": r.duplicates, "spend_usd": output.money(r.spend_usd), "unpriced": r.unpriced,
+        "duplicates": r.duplicates, "spend_usd": output.money(r.spend_usd),
+        "spend_usd_exact": output.exact(r.spend_usd), "unpriced": r.unpriced,
         "unpriced_models": r.unpriced_models,
         "priced_coverage": round((r.rows - r.unpriced) / r.rows, 6) if r.rows else None,
     }  # fmt: skip

@@ -47,7 +47,7 @@ def detect(name: str, text: str) -> str:
         return "batch-output"
     if record is not None and (record.get("object") in ("page", "bucket") or "data" in record and "has_more" in record):
         raise InputError(name, 1, "Usage/Costs API pages are not supported yet", "export the CSV from the dashboard instead")
-    if first.startswith("["):
+    if first.startswith("[") and isinstance(_json_value(first), list):
         raise InputError(name, 1, "a JSON array is not an input costcap reads", "use JSON lines: one object per line")
     if any(_looks_like_log(line) for line in lines[:50]):
         return "structlog"
@@ -61,13 +61,15 @@ def _csv_header(line: str) -> list[str]:
         return []
 
 
-def _json_object(line: str) -> dict | None:
-    if not line.startswith("{"):
-        return None
+def _json_value(line: str):
     try:
-        value = json.loads(line)
+        return json.loads(line)
     except json.JSONDecodeError:
         return None
+
+
+def _json_object(line: str) -> dict | None:
+    value = _json_value(line) if line.startswith("{") else None
     return value if isinstance(value, dict) else None
 
 

@@ -92,11 +92,16 @@ def lookup(record: dict, key: str):
 
 
 def first(record: dict, options: Options, name: str):
+    return first_with_key(record, options, name)[1]
+
+
+def first_with_key(record: dict, options: Options, name: str) -> tuple[str, object]:
+    """(the source key that matched, its value); (name, None) when no key carries the field."""
     for key in options.keys(name):
         value = lookup(record, key)
         if value is not None:
-            return value
-    return None
+            return key, value
+    return name, None
 
 
 def is_call(record: dict, options: Options) -> bool:
@@ -107,7 +112,7 @@ def is_call(record: dict, options: Options) -> bool:
 def to_call(record: dict, options: Options, origin: str, tier: str | None = None) -> dict:
     """The normalized call row for a record; raises BadRecord naming the field at fault."""
     get = lambda name: first(record, options, name)  # noqa: E731
-    tokens = {name: count(get(name), name) for name in TOKEN_FIELDS}
+    tokens = {name: count(*reversed(first_with_key(record, options, name))) for name in TOKEN_FIELDS}
     _check_token_sums(tokens)
     model = _text(get("model")) or options.default_model
     if model is None and tokens["input_tokens"] + tokens["output_tokens"] > 0 and origin == "log":
