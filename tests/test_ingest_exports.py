@@ -182,3 +182,15 @@ def test_usage_export_without_token_columns_is_refused(tmp_path):
 def test_non_usd_cost_is_refused(tmp_path):
     result = run("ingest", write(tmp_path, "c.csv", COST_2026.replace(",usd,", ",eur,")))
     assert result.exit_code == 1 and ":3: amount_currency eur" in result.stderr
+
+
+def test_a_newer_export_of_the_same_buckets_replaces_the_older_rows(tmp_path):
+    ok_json("ingest", write(tmp_path, "early.csv", USAGE_2025))
+    later = USAGE_2025.replace(",10.0,", ",12.0,").replace(",59200.0,10646.0,", ",60000.0,11000.0,")
+    [f] = ok_json("ingest", write(tmp_path, "late.csv", later))["files"]
+    assert (f["rows"], f["duplicates"]) == (1, 1)
+    assert store_rows("SELECT requests, input_tokens, output_tokens FROM usage") == [(12, 60000, 11000)]
+    ok_json("ingest", write(tmp_path, "c1.csv", COST_2026))
+    [f] = ok_json("ingest", write(tmp_path, "c2.csv", COST_2026.replace("0.0034000", "0.0035000")))["files"]
+    assert f["duplicates"] == 1
+    assert store_rows("SELECT CAST(amount AS VARCHAR) FROM costs") == [("0.003500000000000000",)]

@@ -45,7 +45,7 @@ class FileResult:
     rows: int = 0
     skipped: int = 0
     bad: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # calls whose request_id was stored already; for exports, older rows of the same bucket replaced
     spend_usd: Decimal = Decimal(0)
     unpriced: int = 0
     unpriced_models: list[str] = field(default_factory=list)
@@ -83,7 +83,7 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
         lines_read = _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress)
     else:
         loader = exports.load_usage if kind == "usage-csv" else exports.load_costs
-        result.rows, result.skipped = loader(store.con, item, head_text, source_id, request.options.now)
+        result.rows, result.skipped, result.duplicates = loader(store.con, item, head_text, source_id, request.options.now)
         lines_read = result.rows + result.skipped + 1
     _record_source(store, source_id, path, sha, size, prior[2] + lines_read if appended else lines_read, result)
     _add_spend(store, kind, source_id, result)

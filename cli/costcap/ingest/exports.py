@@ -57,23 +57,26 @@ def header(text: str) -> list[str]:
     return [name.strip() for name in next(csv.reader([first]))]
 
 
-def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int]:
-    """Store a usage export's rows; returns (rows stored, empty buckets skipped)."""
+def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+    """Store a usage export's rows; returns (rows stored, empty buckets skipped, older rows replaced)."""
     names = header(head_text)
     _require_usage_columns(item, names)
-    total = _load(con, item, names, USAGE_COLUMNS)
-    _reject_bad_row(con, item, "find_bad_usage_row", now)
-    stored = con.execute(sql.load("insert_usage"), {"source_id": source_id}).fetchone()[0]
-    return stored, total - stored
+    return _store(con, item, names, USAGE_COLUMNS, "usage", source_id, now)
 
 
-def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int]:
-    """Store a cost export's rows; returns (rows stored, rows without an amount skipped)."""
-    names = header(head_text)
-    total = _load(con, item, names, COST_COLUMNS)
-    _reject_bad_row(con, item, "find_bad_cost_row", now)
-    stored = con.execute(sql.load("insert_costs"), {"source_id": source_id}).fetchone()[0]
-    return stored, total - stored
+def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+    """Store a cost export's rows; returns (rows stored, rows without an amount skipped, older rows replaced)."""
+    return _store(con, item, header(head_text), COST_COLUMNS, "cost", source_id, now)
+
+
+def _store(con, item, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+    """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
+    total = _load(con, item, names, wanted)
+    _reject_bad_row(con, item, f"find_bad_{table}_row", now)
+    plural = "usage" if table == "usage" else "costs"
+    stored = con.execute(sql.load(f"insert_{plural}"), {"source_id": source_id}).fetchone()[0]
+    replaced = con.execute(sql.load(f"replace_{table}_buckets"), {"source_id": source_id}).fetchone()[0]
+    return stored, total - stored, replaced
 
 
 def _require_usage_columns(item: Input, names: list[str]) -> None:
