@@ -128,7 +128,9 @@ def _report_call(rng, ledger, log, when, order_id, batch_type, n):
     attempts = 2 if batch_type == "daily" and rng.random() < 0.15 else 1
     for attempt in range(1, attempts + 1):
         prompt = 2600 + rng.randint(0, 400)
-        completion = rng.randint(480, 820) if batch_type == "daily" else rng.randint(300, 520)
+        # uncapped: most answers are the 150-300 tokens wanted, one in six rambles on to 500-820
+        rambles = rng.random() < (0.17 if batch_type == "daily" else 0.1)
+        completion = rng.randint(500, 820) if rambles else rng.randint(150, 300)
         ledger.add(when, MODELS["4o"], KEYS["worker"], False, prompt, 0, completion)
         failed = attempt < attempts
         log.info(

@@ -17,7 +17,12 @@ SELECT
     CASE
         WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
         ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, p)
-    END AS cost_usd
+    END AS cost_usd,
+    -- USD per output token for this call, what one more or one fewer output token is worth
+    CASE
+        WHEN p.long_context_above IS NOT NULL AND r.input_tokens > p.long_context_above THEN p.lc_output
+        ELSE p.output
+    END AS output_rate
 FROM resolved AS r
 LEFT JOIN price_rates AS p
     ON p.model = r.price_model

@@ -7,7 +7,11 @@ from typing import Annotated
 import typer
 
 from costcap import __version__
-from costcap.commands import ingest, prices, tokens, user_errors
+from costcap.commands import budget as budget_command
+from costcap.commands import ingest as ingest_command
+from costcap.commands import prices as prices_command
+from costcap.commands import tokens as tokens_command
+from costcap.commands import user_errors
 
 app = typer.Typer(
     help="Audit and plan OpenAI API spend from usage exports, Batch output and structlog token logs.",
@@ -30,9 +34,10 @@ def main(
     """Audit and plan OpenAI API spend."""
 
 
-app.command("ingest")(user_errors(ingest.ingest))
-app.command("prices")(user_errors(prices.prices))
-app.command("tokens")(user_errors(tokens.tokens))
+app.command("ingest")(user_errors(ingest_command.ingest))
+app.command("prices")(user_errors(prices_command.prices))
+app.command("tokens")(user_errors(tokens_command.tokens))
+app.command("budget")(user_errors(budget_command.budget))
 
 
 def run() -> None:

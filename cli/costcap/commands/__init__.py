@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 import functools
+from enum import Enum
 from typing import Annotated
 
 import typer
 
-from costcap import output
+from costcap import config, output
+from costcap import prices as price_catalog
 from costcap.errors import CostcapError
+from costcap.ingest import FileResult, Request, ingest as ingest_files
+from costcap.ingest.records import Options
+from costcap.store import MEMORY, Store
+
+
+class Kind(str, Enum):
+    auto = "auto"
+    usage_csv = "usage-csv"
+    cost_csv = "cost-csv"
+    structlog = "structlog"
+    batch_output = "batch-output"
+
+
+KindOption = Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")]
+ModelOption = Annotated[str | None, typer.Option("--model", help="Model for log lines that name none.")]
+FieldOption = Annotated[
+    list[str], typer.Option("--field", help="NAME=SOURCE_KEY: read a call field from another log key.")
+]
+SkipBadOption = Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")]
 
 DbOption = Annotated[
     str,
@@ -32,3 +53,19 @@ def user_errors(command):
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def load_store(
+    db: str, prices_file: str | None, paths: list[str], kind: Kind, model: str | None, fields: list[str], skip_bad: bool
+) -> tuple[Store, list[FileResult]]:
+    """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
+    store = Store(MEMORY if paths else db, price_catalog.catalog(prices_file))
+    if not paths:
+        return store, []
+    try:
+        options = Options(default_model=model, fields=config.field_map(store.directory, fields))
+        with output.progress_bar("reading") as progress:
+            return store, ingest_files(store, Request(paths, kind.value, options, skip_bad), progress)
+    except BaseException:
+        store.close()
+        raise

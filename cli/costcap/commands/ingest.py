@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from costcap import config, output, prices
-from costcap.commands import DbOption, PricesOption
+from costcap.commands import DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption
 from costcap.ingest import FileResult, Request, ingest as run_ingest
 from costcap.ingest.records import Options
 from costcap.store import DEFAULT_PATH, Store
-
-
-class Kind(str, Enum):
-    auto = "auto"
-    usage_csv = "usage-csv"
-    cost_csv = "cost-csv"
-    structlog = "structlog"
-    batch_output = "batch-output"
 
 
 COLUMNS = ["file", "kind", "status", "rows", "skipped", "bad", "duplicates", "spend_usd", "unpriced"]
@@ -27,10 +18,10 @@ COLUMNS = ["file", "kind", "status", "rows", "skipped", "bad", "duplicates", "sp
 
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (every file in them) or - for stdin.")],
-    kind: Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")] = Kind.auto,
-    model: Annotated[str | None, typer.Option(help="Model for log lines that name none.")] = None,
-    field: Annotated[list[str], typer.Option("--field", help="NAME=SOURCE_KEY: read a call field from another log key.")] = [],  # noqa: B006
-    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")] = False,
+    kind: KindOption = Kind.auto,
+    model: ModelOption = None,
+    field: FieldOption = [],  # noqa: B006
+    skip_bad: SkipBadOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,

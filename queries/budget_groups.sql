@@ -1,0 +1,22 @@
+-- Returns, per group, the completion-token distribution of calls that returned a completion: counts, percentiles (linear interpolation), the logged cap.
+SELECT
+    coalesce(
+        CASE $by WHEN 'model' THEN model WHEN 'batch_type' THEN batch_type ELSE feature END,
+        '(untagged)'
+    ) AS "group",
+    count(*) AS calls,
+    count(*) FILTER (WHERE finish_reason = 'length') AS truncated_calls,
+    quantile_cont(output_tokens, 0.5) AS p50,
+    quantile_cont(output_tokens, 0.9) AS p90,
+    quantile_cont(output_tokens, 0.99) AS p99,
+    quantile_cont(output_tokens, $fraction) AS p_chosen,
+    max(output_tokens) AS "max",
+    mode(max_tokens) AS current_max_tokens
+FROM calls
+WHERE output_tokens > 0
+    AND (status_code IS NULL OR status_code < 400)
+    AND ($feature IS NULL OR feature = $feature)
+    AND ($since IS NULL OR CAST(ts AS DATE) >= $since)
+    AND ($until IS NULL OR CAST(ts AS DATE) <= $until)
+GROUP BY ALL
+ORDER BY calls DESC, "group"

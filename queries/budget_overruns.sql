@@ -1,0 +1,22 @@
+-- Returns, per group, what a cap would have cut from the observed calls: calls above it, tokens above it, and those tokens priced per call.
+SELECT
+    coalesce(
+        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
+        '(untagged)'
+    ) AS "group",
+    count(*) FILTER (WHERE c.output_tokens > caps.cap) AS over_cap,
+    coalesce(sum(c.output_tokens - caps.cap) FILTER (WHERE c.output_tokens > caps.cap), 0) AS overrun_tokens,
+    coalesce(sum((c.output_tokens - caps.cap) * c.output_rate) FILTER (WHERE c.output_tokens > caps.cap), 0) AS saving_usd,
+    count(*) FILTER (WHERE c.output_tokens > caps.cap AND c.output_rate IS NULL) AS unpriced_over_cap
+FROM priced_calls AS c
+JOIN (SELECT unnest($groups) AS "group", unnest($caps) AS cap) AS caps
+    ON caps."group" = coalesce(
+        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
+        '(untagged)'
+    )
+WHERE c.output_tokens > 0
+    AND (c.status_code IS NULL OR c.status_code < 400)
+    AND ($feature IS NULL OR c.feature = $feature)
+    AND ($since IS NULL OR CAST(c.ts AS DATE) >= $since)
+    AND ($until IS NULL OR CAST(c.ts AS DATE) <= $until)
+GROUP BY ALL
