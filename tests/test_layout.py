@@ -30,7 +30,10 @@ def test_version_and_module_entry_point():
 
 def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
     ok("ingest", SAMPLE_DATA)
-    params = {"source_id": 1, "path": "x", "sha256": "x", "version": 1, "now": "2026-11-20 00:00:00"}
+    params = {
+        "source_id": 1, "path": "x", "sha256": "x", "version": 1, "now": "2026-11-20 00:00:00", "by": "feature",
+        "feature": None, "since": None, "until": None, "fraction": 0.9, "groups": ["daily"], "caps": [100],
+    }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin()) as store:
         for name in sql.names():
             text = sql.load(name)
