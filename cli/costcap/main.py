@@ -8,6 +8,7 @@ import typer
 
 from costcap import __version__
 from costcap.commands import budget as budget_command
+from costcap.commands import estimate as estimate_command
 from costcap.commands import ingest as ingest_command
 from costcap.commands import prices as prices_command
 from costcap.commands import tokens as tokens_command
@@ -38,6 +39,7 @@ app.command("ingest")(user_errors(ingest_command.ingest))
 app.command("prices")(user_errors(prices_command.prices))
 app.command("tokens")(user_errors(tokens_command.tokens))
 app.command("budget")(user_errors(budget_command.budget))
+app.command("estimate")(user_errors(estimate_command.estimate))
 
 
 def run() -> None:

@@ -82,13 +82,15 @@ def write_json(doc) -> None:
     sys.stdout.write(json.dumps(doc, default=_plain, indent=2, ensure_ascii=False) + "\n")
 
 
-def _cell(value) -> str:
+def _cell(value, human: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return f"{value:f}"
     if isinstance(value, float):
-        return f"{value:g}"
+        if human:
+            return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.6g}"
+        return repr(value)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -126,7 +128,7 @@ def write_table(rows: list[dict], columns: list[str], title: str | None = None, 
     for column in columns:
         table.add_column(column, justify="right" if column in right else "left")
     for row in rows:
-        table.add_row(*[Text(inert(_cell(row.get(c)))) for c in columns])
+        table.add_row(*[Text(inert(_cell(row.get(c), human=True))) for c in columns])
     out_console().print(table)
 
 

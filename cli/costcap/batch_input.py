@@ -1,0 +1,88 @@
+"""Price a Batch API input file before submitting it: tokens counted offline, output bounded by max_tokens."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from costcap import prices, tokens
+from costcap.errors import CostcapError, InputError
+from costcap.estimate import BATCH_MAX_REQUESTS, RATE_LIMITS
+
+BATCH_MAX_BYTES = 200 * 1024 * 1024
+_OUTPUT_KEYS = ("max_completion_tokens", "max_tokens", "max_output_tokens")
+
+
+def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, tier: int) -> list[dict]:
+    """One row per model: requests, input tokens, output tokens (an upper bound), sync and Batch cost, files, queue fit."""
+    totals = defaultdict(lambda: {"requests": 0, "input": 0, "output": 0, "bytes": 0})
+    for line_no, raw in _lines(path):
+        body = _body(path, line_no, raw)
+        model = body.get("model")
+        if not isinstance(model, str):
+            raise InputError(str(path), line_no, "the request body names no model", "add body.model to the line")
+        t = totals[model]
+        t["requests"] += 1
+        t["bytes"] += len(raw)
+        t["input"] += _input_tokens(body, model)
+        t["output"] += _output_tokens(path, line_no, body, output_tokens)
+    if not totals:
+        raise InputError(str(path), None, "the file holds no requests", "point at a Batch API input .jsonl")
+    return [_row(model, t, catalog, tier) for model, t in sorted(totals.items())]
+
+
+def _lines(path: Path):
+    try:
+        with open(path, "rb") as fh:
+            for line_no, raw in enumerate(fh, start=1):
+                if raw.strip():
+                    yield line_no, raw
+    except FileNotFoundError:
+        raise CostcapError(f"{path}: no such file (check the path)") from None
+
+
+def _body(path: Path, line_no: int, raw: bytes) -> dict:
+    try:
+        request = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InputError(str(path), line_no, "the line is not valid JSON", "fix the line: one request object per line") from None
+    body = request.get("body") if isinstance(request, dict) else None
+    if not isinstance(body, dict):
+        raise InputError(str(path), line_no, "not a Batch input line (no body)", "each line needs custom_id, method, url and body")
+    return body
+
+
+def _input_tokens(body: dict, model: str) -> int:
+    enc = tokens.encoding_name(model)
+    if isinstance(body.get("messages"), list):
+        return tokens.count_messages(body["messages"], enc)
+    given = body.get("input")
+    if isinstance(given, list):
+        return tokens.count_messages([m for m in given if isinstance(m, dict)], enc)
+    return tokens.count_text(str(given or ""), enc) + tokens.count_text(str(body.get("instructions") or ""), enc)
+
+
+def _output_tokens(path: Path, line_no: int, body: dict, fallback: int | None) -> int:
+    for key in _OUTPUT_KEYS:
+        if isinstance(body.get(key), int):
+            return body[key]
+    if fallback is None:
+        raise InputError(str(path), line_no, "the request sets no max_tokens", "pass --output-tokens N to assume N per request")
+    return fallback
+
+
+def _row(model: str, t: dict, catalog: prices.Catalog, tier: int) -> dict:
+    sync, batch = catalog.rates(model), catalog.rates(model, tier="batch")
+    limits = RATE_LIMITS.get(catalog.resolve(model) or "", {}).get(tier)
+    files = max(math.ceil(t["requests"] / BATCH_MAX_REQUESTS), math.ceil(t["bytes"] / BATCH_MAX_BYTES))
+    sync_cost = prices.call_cost(sync, t["input"], 0, t["output"]) if sync else None
+    batch_cost = prices.call_cost(batch, t["input"], 0, t["output"]) if batch else None
+    return {
+        "model": model, "requests": t["requests"], "input_tokens": t["input"], "output_tokens_max": t["output"],
+        "sync_cost_usd": sync_cost, "batch_cost_usd": batch_cost,
+        "batch_saving_usd": sync_cost - batch_cost if sync_cost is not None else None,
+        "batch_files": files, "queue_fits": None if limits is None else t["input"] <= limits[2],
+    }  # fmt: skip

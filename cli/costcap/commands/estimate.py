@@ -1,0 +1,201 @@
+"""`costcap estimate`: price a planned run, a Batch input file, or the change between two plans."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from costcap import estimate as core, output, prices
+from costcap.commands import PricesOption
+from costcap.errors import CostcapError
+
+COLUMNS = [
+    "best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "expected_failed_calls", "input_tokens",
+    "cached_input_tokens", "output_tokens", "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time_s",
+    "binding_limit", "batch_files",
+]  # fmt: skip
+TABLE_COLUMNS = ["best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "input_tokens", "output_tokens",
+                 "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time", "binding_limit"]  # fmt: skip
+EXIT_OVER_THRESHOLD = 3
+Opt = typer.Option
+
+
+def estimate(
+    args: Annotated[list[str] | None, typer.Argument(help="PLAN.toml, or REQUESTS.jsonl, or: diff BASE.toml NEW.toml")] = None,
+    items: Annotated[int | None, Opt(help="Items (answers) per order.")] = None,
+    orders: Annotated[int | None, Opt(help="Orders to price.")] = None,
+    prompt_tokens: Annotated[int | None, Opt(help="Fixed input per call.")] = None,
+    item_input_tokens: Annotated[int | None, Opt(help="Input added per item.")] = None,
+    item_output_tokens: Annotated[int | None, Opt(help="Output per item.")] = None,
+    cached_prefix_tokens: Annotated[int | None, Opt(help="Static prefix prompt caching can serve.")] = None,
+    max_retries: Annotated[int | None, Opt(help="Retries after a failed attempt.")] = None,
+    sleep_s: Annotated[float | None, Opt(help="Pause between calls.")] = None,
+    latency_s: Annotated[float | None, Opt(help="Time one call takes.")] = None,
+    tier: Annotated[int | None, Opt(help="Usage tier 1-5, for rate and queue limits.")] = None,
+    models: Annotated[str | None, Opt(help="Comma-separated candidate models.")] = None,
+    batch_sizes: Annotated[str | None, Opt(help="Comma-separated candidate batch sizes.")] = None,
+    batch_api: Annotated[str | None, Opt(help="false, true or both.")] = None,
+    failure_rate: Annotated[str | None, Opt(help="SIZE=P pairs, e.g. 3=0.02,5=0.15.")] = None,
+    deadline: Annotated[float | None, Opt(help="Hours: best = cheapest that finishes in time.")] = None,
+    baseline: Annotated[str | None, Opt(help="The current choice, e.g. model=gpt-4o,batch_size=5,batch_api=false.")] = None,
+    output_tokens: Annotated[int | None, Opt(help="Requests file: output per request when it sets no max_tokens.")] = None,
+    fail_above_pct: Annotated[float, Opt(help="diff: exit 3 when cost per order rises more than this.")] = 10,
+    prices_file: PricesOption = None,
+    fmt: Annotated[output.Format, Opt("--format", "-f")] = output.Format.table,
+) -> None:
+    """Price a planned run under candidate models, batch sizes and the Batch API, retries included.
+
+    For batch size b, f = failure_rate[b], R = max_retries: calls C = ceil(items / b); attempts per call
+    A = 1 + f + ... + f^R; paid attempts E = C x A; input A x (C x prompt + items x item_input); output
+    A x items x item_output; cached (E - 1) x prefix when the prefix is >= 1024 tokens and the Batch API is off.
+    """
+    catalog = prices.catalog(prices_file)
+    args = args or []
+    if args[:1] == ["diff"]:
+        return _diff(args[1:], catalog, Decimal(str(fail_above_pct)), fmt)
+    if len(args) > 1:
+        raise CostcapError("give one plan file (or a Batch input .jsonl), or: diff BASE.toml NEW.toml")
+    path = Path(args[0]) if args else None
+    if path and _is_jsonl(path):
+        from costcap import batch_input
+
+        return _show_requests(batch_input.price_file(path, catalog, output_tokens, tier or 1), fmt)
+    overrides = {
+        "items": items, "orders": orders, "prompt_tokens": prompt_tokens, "item_input_tokens": item_input_tokens,
+        "item_output_tokens": item_output_tokens, "cached_prefix_tokens": cached_prefix_tokens,
+        "max_retries": max_retries, "sleep_s": sleep_s, "latency_s": latency_s, "tier": tier,
+        "models": _split(models), "batch_sizes": _ints(batch_sizes, "--batch-sizes"), "batch_api": _api(batch_api),
+        "failure_rate": _rates(failure_rate), "deadline_h": deadline,
+    }  # fmt: skip
+    plan = core.load_plan(path, overrides, catalog)
+    found = core.scenarios(plan, catalog)
+    _show_plan(plan, found, core.best(found, plan.deadline_h), _baseline(baseline, found), fmt)
+
+
+def _is_jsonl(path: Path) -> bool:
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(1) == b"{"
+    except OSError:
+        return False
+
+
+def _split(text: str | None) -> list[str] | None:
+    return None if text is None else [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _ints(text: str | None, flag: str) -> list[int] | None:
+    try:
+        return None if text is None else [int(p) for p in _split(text)]
+    except ValueError:
+        raise CostcapError(f"{flag} {text!r}: write whole numbers separated by commas, e.g. 3,5") from None
+
+
+def _api(text: str | None) -> list[bool] | None:
+    choices = {"false": [False], "true": [True], "both": [False, True]}
+    if text is None:
+        return None
+    if text.lower() not in choices:
+        raise CostcapError(f"--batch-api {text!r}: use false, true or both")
+    return choices[text.lower()]
+
+
+def _rates(text: str | None) -> dict | None:
+    if text is None:
+        return None
+    pairs = {}
+    for part in _split(text):
+        size, sep, rate = part.partition("=")
+        try:
+            pairs[size.strip()] = float(rate)
+        except ValueError:
+            raise CostcapError(f"--failure-rate {part!r}: write SIZE=PROBABILITY, e.g. 5=0.15") from None
+    return pairs
+
+
+def _baseline(text: str | None, found: list[core.Scenario]) -> core.Scenario | None:
+    if text is None:
+        return None
+    wanted = dict(part.partition("=")[::2] for part in _split(text))
+    for s in found:
+        if all(str(getattr(s, k, None)).lower() == v.lower() for k, v in wanted.items()):
+            return s
+    raise CostcapError(f"--baseline {text!r} matches no scenario (use model=…,batch_size=…,batch_api=true|false)")
+
+
+def _scenario_row(s: core.Scenario, best: core.Scenario | None) -> dict:
+    row = core.as_dict(s)
+    row["best"] = "*" if s is best else ""
+    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
+        row[key] = round(float(row[key]), 6)
+    for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
+        row[key] = output.money(row[key])
+    return row
+
+
+def _show_plan(plan, found, best, baseline, fmt) -> None:
+    rows = [_scenario_row(s, best) for s in found]
+    doc = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
+    if fmt == output.Format.table:
+        table = [{**r, "wall_time": _duration(r["wall_time_s"]), **{k: output.usd(Decimal(str(r[k])), 4)
+                  for k in ("cost_per_order_usd", "cost_usd", "retry_cost_usd")}} for r in rows]  # fmt: skip
+        output.write_table(table, TABLE_COLUMNS, f"{output.inert(plan.name)}: {plan.items} items x {plan.orders} orders")
+    else:
+        output.render(rows, fmt, COLUMNS, doc=doc, title=plan.name)
+    _savings_notes(found, best, baseline, plan.deadline_h)
+
+
+def _savings_notes(found, best, baseline, deadline_h) -> None:
+    if best is None:
+        output.warn(f"no scenario finishes within {deadline_h} h; drop --deadline or add candidates")
+        return
+    dearest = max(found, key=lambda s: s.cost_usd)
+    output.note(f"Best: {output.inert(best.model)}, {best.batch_size} per call, Batch API {'on' if best.batch_api else 'off'}: "
+                f"{output.usd(best.cost_usd)}, {output.usd(dearest.cost_usd - best.cost_usd)} less than the dearest.")  # fmt: skip
+    if baseline:
+        output.note(f"Against the baseline ({output.usd(baseline.cost_usd)}): {output.usd(baseline.cost_usd - best.cost_usd)} saved.")
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
+    if len(paths) != 2:
+        raise CostcapError("diff needs two plan files: costcap estimate diff BASE.toml NEW.toml")
+    picked = []
+    for path in map(Path, paths):
+        plan = core.load_plan(path, {}, catalog)
+        chosen = core.best(core.scenarios(plan, catalog), plan.deadline_h)
+        if chosen is None:
+            raise CostcapError(f"{path}: no scenario meets its deadline")
+        picked.append((path, plan, chosen))
+    (_, base_plan, base), (_, new_plan, new) = picked
+    change = new.cost_per_order_usd - base.cost_per_order_usd
+    pct = change / base.cost_per_order_usd * 100 if base.cost_per_order_usd else Decimal(0)
+    doc = {
+        "base": {"plan": str(paths[0]), **_scenario_row(base, base)}, "new": {"plan": str(paths[1]), **_scenario_row(new, new)},
+        "change_per_order_usd": output.money(change), "change_usd": output.money(change * new_plan.orders),
+        "change_pct": round(float(pct), 4), "threshold_pct": float(threshold), "over_threshold": pct > threshold,
+    }  # fmt: skip
+    rows = [{"": name, "plan": output.inert(str(p)), "model": s.model, "batch_size": s.batch_size, "batch_api": s.batch_api,
+             "cost_per_order_usd": output.usd(s.cost_per_order_usd)} for name, (p, _, s) in zip(("base", "new"), picked)]  # fmt: skip
+    rows.append({"": "change", "cost_per_order_usd": f"{output.usd(change)} ({pct:+.1f}%)"})
+    output.render(rows, fmt, ["", "plan", "model", "batch_size", "batch_api", "cost_per_order_usd"], doc=doc,
+                  title="Cost per order: base vs new")  # fmt: skip
+    if pct > threshold:
+        output.warn(f"cost per order rises {pct:.1f}%, above the {threshold}% threshold")
+        raise typer.Exit(EXIT_OVER_THRESHOLD)
+
+
+def _show_requests(rows: list[dict], fmt) -> None:
+    columns = list(rows[0]) if rows else []
+    shown = [{k: output.money(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
+    output.render(shown, fmt, columns, doc={"models": shown}, title="Batch input file")

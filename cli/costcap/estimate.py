@@ -1,0 +1,232 @@
+"""Price a planned run before launching it: every candidate model, batch size and Batch API choice,
+with the retries that failures cost and the rate limits that set the wall time."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from costcap import prices
+from costcap.errors import CostcapError
+
+CACHE_MIN_PREFIX = 1024
+BATCH_WINDOW_S = 24 * 3600
+BATCH_MAX_REQUESTS = 50_000
+# PRICES.md 3.1: (RPM, TPM, batch queue limit in input tokens) per usage tier.
+_GPT_4O_LIMITS = {1: (500, 30_000, 90_000), 2: (5_000, 450_000, 1_350_000), 3: (5_000, 800_000, 50_000_000),
+                  4: (10_000, 2_000_000, 200_000_000), 5: (10_000, 30_000_000, 5_000_000_000)}  # fmt: skip
+_GPT_4O_MINI_LIMITS = {1: (500, 200_000, 2_000_000), 2: (5_000, 2_000_000, 20_000_000), 3: (5_000, 4_000_000, 40_000_000),
+                       4: (10_000, 10_000_000, 1_000_000_000), 5: (30_000, 150_000_000, 15_000_000_000)}  # fmt: skip
+RATE_LIMITS = {
+    **dict.fromkeys(["gpt-4o-2024-05-13", "gpt-4o-2024-08-06", "gpt-4o-2024-11-20", "gpt-4.1-2025-04-14",
+                     "o3-pro-2025-06-10", "gpt-5-pro-2025-10-06", "o1-pro-2025-03-19"], _GPT_4O_LIMITS),
+    "gpt-4o-mini-2024-07-18": _GPT_4O_MINI_LIMITS,
+}  # fmt: skip
+PLAN_INTS = ("items", "orders", "prompt_tokens", "item_input_tokens", "item_output_tokens", "cached_prefix_tokens",
+             "max_retries", "tier")  # fmt: skip
+PLAN_NUMBERS = ("sleep_s", "latency_s")
+
+
+@dataclass
+class Plan:
+    """What one order of the pipeline needs, and the candidates to price it under."""
+
+    name: str = "plan"
+    items: int = 1
+    orders: int = 1
+    prompt_tokens: int = 0
+    item_input_tokens: int = 0
+    item_output_tokens: int = 0
+    cached_prefix_tokens: int = 0
+    max_retries: int = 3
+    sleep_s: Decimal = Decimal(0)
+    latency_s: Decimal = Decimal(0)
+    tier: int = 1
+    models: list[str] = field(default_factory=lambda: ["gpt-4o"])
+    batch_sizes: list[int] = field(default_factory=lambda: [1])
+    batch_api: list[bool] = field(default_factory=lambda: [False])
+    failure_rate: dict[int, Decimal] = field(default_factory=dict)
+    deadline_h: Decimal | None = None
+
+
+@dataclass
+class Scenario:
+    model: str
+    batch_size: int
+    batch_api: bool
+    calls: int
+    expected_attempts: Decimal
+    expected_failed_calls: Decimal
+    input_tokens: Decimal
+    cached_input_tokens: Decimal
+    output_tokens: Decimal
+    cost_per_order_usd: Decimal
+    cost_usd: Decimal
+    retry_cost_usd: Decimal
+    wall_time_s: Decimal
+    binding_limit: str
+    batch_files: int
+    queue_fits: bool | None
+
+
+def load_plan(path: Path | None, overrides: dict, catalog: prices.Catalog) -> Plan:
+    """A plan from a TOML file ([plan], [candidates], [failure_rate]), flags winning over the file."""
+    where = str(path) if path else "the flags"
+    raw: dict = {}
+    if path:
+        raw = _read_toml(path)
+        raw = {**raw.get("plan", {}), **raw.get("candidates", {}), "failure_rate": raw.get("failure_rate", {}),
+               **{k: v for k, v in raw.get("estimate", {}).items()}}  # fmt: skip
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    return _checked(raw, where, catalog)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CostcapError(f"{path}: no such plan file (check the path)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CostcapError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise CostcapError(f"{path}: not UTF-8 text") from None
+
+
+def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
+    plan = Plan(name=str(raw.get("name", "plan")))
+    for key in PLAN_INTS:
+        if key in raw:
+            setattr(plan, key, _whole(raw[key], key, where, minimum=1 if key in ("items", "orders", "tier") else 0))
+    for key in PLAN_NUMBERS:
+        if key in raw:
+            setattr(plan, key, _number(raw[key], key, where))
+    if not 1 <= plan.tier <= 5:
+        raise CostcapError(f"{where}: tier = {plan.tier}: usage tiers run from 1 to 5")
+    plan.models = _list(raw.get("models", plan.models), "models", where, str)
+    plan.batch_sizes = [_whole(b, "batch_sizes", where, 1) for b in _list(raw.get("batch_sizes", plan.batch_sizes), "batch_sizes", where, object)]
+    plan.batch_api = _list(raw.get("batch_api", plan.batch_api), "batch_api", where, bool)
+    plan.failure_rate = _failure_rates(raw.get("failure_rate", {}), where)
+    if raw.get("deadline_h") is not None:
+        plan.deadline_h = _number(raw["deadline_h"], "deadline_h", where)
+    _check_candidates(plan, where, catalog)
+    return plan
+
+
+def _whole(value, key: str, where: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise CostcapError(f"{where}: {key} = {value!r}: write a whole number of at least {minimum}")
+    return value
+
+
+def _number(value, key: str, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or value < 0 or not math.isfinite(value):
+        raise CostcapError(f"{where}: {key} = {value!r}: write a number of at least 0")
+    return Decimal(str(value))
+
+
+def _list(value, key: str, where: str, kind: type) -> list:
+    if not isinstance(value, list) or not value or not all(isinstance(v, kind) for v in value):
+        raise CostcapError(f"{where}: {key} = {value!r}: write a non-empty list of {kind.__name__} values")
+    return value
+
+
+def _failure_rates(raw, where: str) -> dict[int, Decimal]:
+    if not isinstance(raw, dict):
+        raise CostcapError(f"{where}: [failure_rate] must map batch sizes to probabilities, e.g. 3 = 0.02")
+    rates = {}
+    for size, rate in raw.items():
+        try:
+            b = int(size)
+        except ValueError:
+            raise CostcapError(f"{where}: failure_rate key {size!r} is not a batch size") from None
+        f = _number(rate, f"failure_rate.{size}", where)
+        if f >= 1:
+            raise CostcapError(f"{where}: failure_rate.{size} = {rate}: a probability below 1")
+        rates[b] = f
+    return rates
+
+
+def _check_candidates(plan: Plan, where: str, catalog: prices.Catalog) -> None:
+    for b in plan.batch_sizes:
+        if b not in plan.failure_rate:
+            raise CostcapError(f"{where}: failure_rate has no rate for batch size {b} (add `{b} = 0.02` to [failure_rate])")
+    for m in plan.models:
+        if catalog.rates(m) is None:
+            raise CostcapError(f"{where}: models: no price for {m!r} today (see `costcap prices`, or add it with --prices)")
+
+
+def scenarios(plan: Plan, catalog: prices.Catalog) -> list[Scenario]:
+    """Every candidate combination, cheapest first."""
+    found = [
+        scenario(plan, catalog, model, b, api)
+        for model in plan.models for b in plan.batch_sizes for api in plan.batch_api
+    ]  # fmt: skip
+    return sorted(found, key=lambda s: (s.cost_usd, s.model, s.batch_size, s.batch_api))
+
+
+def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api: bool) -> Scenario:
+    """The expected cost and time of one order for one candidate; see the README for the arithmetic."""
+    rates = catalog.rates(model, tier="batch" if batch_api else "default")
+    if rates is None:
+        raise CostcapError(f"models: no price for {model!r} (add it with --prices)")
+    f, retries = plan.failure_rate[b], plan.max_retries
+    calls = math.ceil(plan.items / b)
+    attempts = Decimal(1) + sum((f**k for k in range(1, retries + 1)), Decimal(0))
+    cost = _order_cost(plan, rates, calls, attempts, batch_api)
+    first_only = _order_cost(plan, rates, calls, Decimal(1), batch_api)
+    inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
+    wall, binding, files, fits = _timing(plan, catalog.resolve(model), calls * attempts, inp, out, batch_api)
+    return Scenario(
+        model, b, batch_api, calls, attempts, calls * f ** (retries + 1), inp, cached, out, cost,
+        cost * plan.orders, (cost - first_only) * plan.orders, wall, binding, files, fits,
+    )  # fmt: skip
+
+
+def _order_tokens(plan: Plan, calls: int, attempts: Decimal, batch_api: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """Expected input, cached input and output tokens of one order: every attempt is paid in full."""
+    inp = attempts * (calls * plan.prompt_tokens + plan.items * plan.item_input_tokens)
+    out = attempts * plan.items * plan.item_output_tokens
+    caches = plan.cached_prefix_tokens >= CACHE_MIN_PREFIX and not batch_api
+    cached = (calls * attempts - 1) * plan.cached_prefix_tokens if caches else Decimal(0)
+    return inp, max(cached, Decimal(0)), out
+
+
+def _order_cost(plan: Plan, rates: prices.Rates, calls: int, attempts: Decimal, batch_api: bool) -> Decimal:
+    inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
+    return ((inp - cached) * rates.input + cached * rates.cached_input + out * rates.output) / prices.MILLION
+
+
+def _timing(plan: Plan, model: str | None, attempts: Decimal, inp: Decimal, out: Decimal, batch_api: bool):
+    """(wall seconds, what binds it, batch files, whether the queue fits) for all orders."""
+    limits = RATE_LIMITS.get(model or "", {}).get(plan.tier)
+    total_attempts = attempts * plan.orders
+    if batch_api:
+        files = math.ceil(total_attempts / BATCH_MAX_REQUESTS)
+        fits = None if limits is None else inp * plan.orders <= limits[2]
+        return Decimal(BATCH_WINDOW_S), "batch window (up to 24 h)", files, fits
+    candidates = {"latency and sleep": total_attempts * (plan.latency_s + plan.sleep_s)}
+    if limits:
+        rpm, tpm, _ = limits
+        candidates["requests per minute"] = total_attempts / rpm * 60
+        candidates["tokens per minute"] = (inp + out) * plan.orders / tpm * 60
+    binding = max(candidates, key=candidates.get)
+    return candidates[binding], binding if limits else binding + " (rate limits unknown for this model)", 0, None
+
+
+def best(found: list[Scenario], deadline_h: Decimal | None) -> Scenario | None:
+    """The cheapest scenario, among those that finish within the deadline when one is given."""
+    eligible = [s for s in found if deadline_h is None or s.wall_time_s <= deadline_h * 3600]
+    return min(eligible, key=lambda s: s.cost_usd, default=None)
+
+
+def as_dict(s: Scenario) -> dict:
+    return asdict(s)
+
+
+def plan_dict(plan: Plan) -> dict:
+    doc = asdict(plan)
+    doc["failure_rate"] = {str(k): v for k, v in plan.failure_rate.items()}
+    return doc

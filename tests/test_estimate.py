@@ -1,0 +1,139 @@
+"""`costcap estimate`: the arithmetic checked by hand for several scenarios, the DOMAIN.md contrast, diff and Batch input."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from conftest import ROOT, ok, ok_json, run
+
+PLAN = ROOT / "sample_data" / "plans" / "large_report.toml"
+SMALL = ["--items", "10", "--prompt-tokens", "1000", "--item-input-tokens", "50", "--item-output-tokens", "100",
+         "--batch-sizes", "3", "--failure-rate", "3=0.5", "--max-retries", "2", "--models", "gpt-4o-mini"]  # fmt: skip
+
+
+def scenarios(*args):
+    return {(s["model"], s["batch_size"], s["batch_api"]): s for s in ok_json("estimate", *args)["scenarios"]}
+
+
+def exact(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def test_retries_and_a_batch_size_that_does_not_divide_items():
+    s = scenarios(*SMALL)[("gpt-4o-mini", 3, False)]
+    # C = ceil(10 / 3) = 4; A = 1 + 0.5 + 0.25 = 1.75; failed after all retries = 4 x 0.5^3 = 0.5
+    assert (s["calls"], s["expected_attempts"], s["expected_failed_calls"]) == (4, 1.75, 0.5)
+    # input = 1.75 x (4 x 1000 + 10 x 50) = 7,875; output = 1.75 x 10 x 100 = 1,750
+    assert (s["input_tokens"], s["cached_input_tokens"], s["output_tokens"]) == (7875, 0, 1750)
+    # cost = (7,875 x 0.15 + 1,750 x 0.60) / 1M = (1,181.25 + 1,050) / 1M = $0.00223125 -> 6 decimals
+    assert s["cost_per_order_usd"] == 0.002231
+    # first attempts only: (4,500 x 0.15 + 1,000 x 0.60) / 1M = $0.001275; retries = $0.00095625
+    assert s["retry_cost_usd"] == 0.000956
+
+
+def test_batch_api_is_half_price_and_never_cached():
+    s = scenarios(*SMALL, "--batch-api", "both", "--cached-prefix-tokens", "1024")
+    # 1024-token prefix, Batch API off: cached = (E - 1) x 1024 = (7 - 1) x 1024 = 6,144
+    # ((7,875 - 6,144) x 0.15 + 6,144 x 0.075 + 1,750 x 0.60) / 1M = (259.65 + 460.8 + 1,050) / 1M = $0.00177045
+    off, on = s[("gpt-4o-mini", 3, False)], s[("gpt-4o-mini", 3, True)]
+    assert (off["cached_input_tokens"], off["cost_per_order_usd"]) == (6144, 0.00177)
+    # Batch API: no caching, every rate halved: $0.00223125 / 2 = $0.001115625
+    assert (on["cached_input_tokens"], on["cost_per_order_usd"]) == (0, 0.001116)
+    assert on["binding_limit"].startswith("batch window") and on["batch_files"] == 1
+
+
+def test_a_prefix_below_1024_tokens_is_not_cached():
+    s = scenarios(*SMALL, "--cached-prefix-tokens", "1023")[("gpt-4o-mini", 3, False)]
+    assert (s["cached_input_tokens"], s["cost_per_order_usd"]) == (0, 0.002231)
+
+
+def test_no_failures_and_no_retries():
+    for args in (["--failure-rate", "3=0"], ["--failure-rate", "3=0.5", "--max-retries", "0"]):
+        s = scenarios(*SMALL, *args)[("gpt-4o-mini", 3, False)]
+        # A = 1: input 4,500, output 1,000 -> (675 + 600) / 1M = $0.001275, nothing spent on retries
+        assert (s["expected_attempts"], s["input_tokens"], s["cost_per_order_usd"], s["retry_cost_usd"]) == (1, 4500, 0.001275, 0)
+
+
+def test_orders_multiply_the_cost_but_not_the_cost_per_order():
+    s = scenarios(*SMALL, "--orders", "4")[("gpt-4o-mini", 3, False)]
+    # 4 x $0.00223125 = $0.008925
+    assert (s["cost_per_order_usd"], s["cost_usd"]) == (0.002231, 0.008925)
+
+
+def test_three_items_per_call_beat_five_despite_more_calls():
+    s = scenarios(PLAN, "--models", "gpt-4o", "--batch-api", "false")
+    three, five = s[("gpt-4o", 3, False)], s[("gpt-4o", 5, False)]
+    # b=3: A = 1.020408, input 1.020408 x 144,000 = 146,938.752, output 1.020408 x 117,000 = 119,387.736
+    #      (146,938.752 x 2.50 + 119,387.736 x 10) / 1M = $1.56122424
+    # b=5: A = 1.175875, input 1.175875 x 96,000 = 112,884, output 1.175875 x 117,000 = 137,577.375
+    #      (112,884 x 2.50 + 137,577.375 x 10) / 1M = $1.65798375
+    assert (three["calls"], five["calls"]) == (200, 120)
+    assert (three["cost_per_order_usd"], five["cost_per_order_usd"]) == (1.561224, 1.657984)
+    assert ok_json("estimate", PLAN, "--models", "gpt-4o", "--batch-api", "false")["best"]["batch_size"] == 3
+
+
+def test_wall_time_names_its_binding_limit():
+    s = scenarios(*SMALL, "--latency-s", "1", "--sleep-s", "0", "--tier", "1")[("gpt-4o-mini", 3, False)]
+    # 7 attempts x 1 s = 7 s, against 7 / 500 RPM x 60 = 0.84 s and 9,625 tokens / 200,000 TPM x 60 = 2.8875 s
+    assert (s["wall_time_s"], s["binding_limit"]) == (7, "latency and sleep")
+    s = scenarios(*SMALL, "--latency-s", "0", "--items", "3000", "--tier", "1")[("gpt-4o-mini", 3, False)]
+    assert s["binding_limit"] == "tokens per minute"
+
+
+def test_deadline_and_baseline():
+    doc = ok_json("estimate", PLAN, "--deadline", "2")
+    assert doc["best"]["batch_api"] is False and doc["best"]["model"] == "gpt-4o-mini"
+    result = ok("estimate", PLAN, "--baseline", "model=gpt-4o,batch_size=5,batch_api=false")
+    assert "Against the baseline ($1.6580)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[plan]\nitems = -5\n[failure_rate]\n1 = 0.01\n", "items = -5"),
+        ('[plan]\nitems = "many"\n', "items = 'many'"),
+        ("[plan]\nitems = 5\n[candidates]\nbatch_sizes = [4]\n[failure_rate]\n1 = 0.01\n", "no rate for batch size 4"),
+        ('[plan]\nitems = 5\n[candidates]\nmodels = ["gpt-9"]\n[failure_rate]\n1 = 0.01\n', "no price for 'gpt-9'"),
+        ("[plan]\nitems = 5\n[failure_rate]\n1 = 1.5\n", "failure_rate.1 = 1.5"),
+        ("[plan\nitems = 5\n", "not valid TOML"),
+    ],
+)
+def test_bad_plans_are_one_line_errors_naming_the_key(tmp_path, text, words):
+    path = tmp_path / "plan.toml"
+    path.write_text(text)
+    result = run("estimate", path)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}: ") and words in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_diff_gates_on_the_cost_per_order(tmp_path):
+    base, new = tmp_path / "base.toml", tmp_path / "new.toml"
+    common = PLAN.read_text().replace('models = ["gpt-4o", "gpt-4o-mini"]', 'models = ["gpt-4o"]').replace("batch_api = [false, true]", "batch_api = [false]")
+    base.write_text(common.replace("batch_sizes = [1, 3, 5, 7]", "batch_sizes = [3]"))
+    new.write_text(common.replace("batch_sizes = [1, 3, 5, 7]", "batch_sizes = [5]"))
+    doc = ok_json("estimate", "diff", new, base)
+    # 1.65798375 -> 1.56122424: -0.09675951, -5.836%
+    assert doc["change_per_order_usd"] == -0.09676 and doc["change_pct"] == pytest.approx(-5.8360, abs=1e-4)
+    result = run("estimate", "diff", base, new, "--fail-above-pct", "5", "--format", "markdown")
+    assert result.exit_code == 3 and "+6.2%" in result.stdout and "above the 5" in result.stderr
+    assert run("estimate", "diff", base, new, "--fail-above-pct", "7").exit_code == 0
+
+
+def test_batch_input_file_priced_sync_and_batch(tmp_path):
+    path = tmp_path / "requests.jsonl"
+    line = {"custom_id": "r", "method": "POST", "url": "/v1/chat/completions",
+            "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello world"}], "max_tokens": 100}}  # fmt: skip
+    path.write_text(json.dumps(line) + "\n" + json.dumps({**line, "custom_id": "s"}) + "\n")
+    [row] = ok_json("estimate", path)["models"]
+    # 2 requests x 9 prompt tokens = 18; output at most 2 x 100 = 200
+    # sync (18 x 0.15 + 200 x 0.60) / 1M = $0.0001227; Batch half = $0.00006135
+    assert (row["requests"], row["input_tokens"], row["output_tokens_max"]) == (2, 18, 200)
+    assert (exact(row["sync_cost_usd"]), row["batch_files"], row["queue_fits"]) == (Decimal("0.000123"), 1, True)
+    del line["body"]["max_tokens"]
+    path.write_text(json.dumps(line) + "\n")
+    result = run("estimate", path)
+    assert result.exit_code == 1 and f"{path}:1: the request sets no max_tokens" in result.stderr
+    assert ok_json("estimate", path, "--output-tokens", "50")["models"][0]["output_tokens_max"] == 50
