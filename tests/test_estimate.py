@@ -137,3 +137,24 @@ def test_batch_input_file_priced_sync_and_batch(tmp_path):
     result = run("estimate", path)
     assert result.exit_code == 1 and f"{path}:1: the request sets no max_tokens" in result.stderr
     assert ok_json("estimate", path, "--output-tokens", "50")["models"][0]["output_tokens_max"] == 50
+
+
+def test_from_store_measures_prompt_output_and_failure_rate(tmp_path):
+    import structlog
+
+    from conftest import write_structlog
+
+    events = [{"feature": "report", "model": "gpt-4o", "batch_size": 3, "prompt_tokens": 1000 + 10 * i,
+               "completion_tokens": 300 + 30 * i, "status": "ok"} for i in range(8)]  # fmt: skip
+    events += [{"feature": "report", "model": "gpt-4o", "batch_size": 3, "prompt_tokens": 1000, "completion_tokens": 900,
+                "status": "validation_failed"}] * 2  # fmt: skip
+    events += [{"feature": "report", "model": "gpt-4o", "batch_size": 3, "prompt_tokens": 0, "completion_tokens": 0, "status_code": 429}]
+    ok("ingest", write_structlog(tmp_path / "a.log", structlog.processors.JSONRenderer(), events))
+    result = ok("estimate", "--from-store", "report", "--items", "30", "--models", "gpt-4o", "--format", "json")
+    plan = json.loads(result.stdout)["plan"]
+    # 2 failed of 10 billed attempts (the 429 is not billed): 0.2
+    # successful inputs 1000..1070: median (1030 + 1040) / 2 = 1035
+    # output per item 100..170 in steps of 10: median 135
+    assert (plan["failure_rate"], plan["prompt_tokens"], plan["item_output_tokens"]) == ({"3": 0.2}, 1035, 135)
+    assert "Measured from 10 calls of report" in result.stderr
+    assert run("estimate", "--from-store", "nothing").exit_code == 1

@@ -230,3 +230,27 @@ def plan_dict(plan: Plan) -> dict:
     doc = asdict(plan)
     doc["failure_rate"] = {str(k): v for k, v in plan.failure_rate.items()}
     return doc
+
+
+def measured_from_store(store, feature: str) -> tuple[dict, str]:
+    """Plan values measured from a feature's logged calls, and a sentence saying what was measured."""
+    from costcap import sql
+
+    rows = store.con.execute(sql.load("estimate_from_store"), {"feature": feature}).fetchall()
+    if not rows:
+        raise CostcapError(f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)")
+    main = max(rows, key=lambda r: r[1])
+    batch_size, attempts, _, prompt, p50, p90 = main
+    if prompt is None:
+        raise CostcapError(f"--from-store {feature!r}: no successful calls to measure")
+    values = {
+        "prompt_tokens": round(prompt), "item_input_tokens": 0, "item_output_tokens": math.ceil(p50),
+        "failure_rate": {str(r[0]): round(r[2], 6) for r in rows}, "batch_sizes": [r[0] for r in rows],
+    }  # fmt: skip
+    said = (
+        f"Measured from {attempts} calls of {feature} at {batch_size} items per call: input per call p50 {prompt:g} "
+        f"(used as prompt_tokens), output per item p50 {p50:g} (used), p90 {p90:g}; failure rate by batch size: "
+        + ", ".join(f"{r[0]}: {r[2]:.1%}" for r in rows)
+        + "."
+    )
+    return values, said

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from costcap import estimate as core, output, prices
-from costcap.commands import PricesOption
+from costcap.commands import DbOption, PricesOption
+from costcap.store import DEFAULT_PATH, Store
 from costcap.errors import CostcapError
 
 COLUMNS = [
@@ -42,6 +43,8 @@ def estimate(
     deadline: Annotated[float | None, Opt(help="Hours: best = cheapest that finishes in time.")] = None,
     baseline: Annotated[str | None, Opt(help="The current choice, e.g. model=gpt-4o,batch_size=5,batch_api=false.")] = None,
     output_tokens: Annotated[int | None, Opt(help="Requests file: output per request when it sets no max_tokens.")] = None,
+    from_store: Annotated[str | None, Opt(help="FEATURE: measure prompt, output per item and failure rates from the store.")] = None,
+    db: DbOption = DEFAULT_PATH,
     fail_above_pct: Annotated[float, Opt(help="diff: exit 3 when cost per order rises more than this.")] = 10,
     prices_file: PricesOption = None,
     fmt: Annotated[output.Format, Opt("--format", "-f")] = output.Format.table,
@@ -70,9 +73,18 @@ def estimate(
         "models": _split(models), "batch_sizes": _ints(batch_sizes, "--batch-sizes"), "batch_api": _api(batch_api),
         "failure_rate": _rates(failure_rate), "deadline_h": deadline,
     }  # fmt: skip
+    if from_store:
+        overrides = {**_from_store(db, catalog, from_store), **{k: v for k, v in overrides.items() if v is not None}}
     plan = core.load_plan(path, overrides, catalog)
     found = core.scenarios(plan, catalog)
     _show_plan(plan, found, core.best(found, plan.deadline_h), _baseline(baseline, found), fmt)
+
+
+def _from_store(db: str, catalog, feature: str) -> dict:
+    with Store(db, catalog) as store:
+        values, said = core.measured_from_store(store, feature)
+    output.note(output.inert(said))
+    return values
 
 
 def _is_jsonl(path: Path) -> bool:
