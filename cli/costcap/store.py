@@ -106,9 +106,15 @@ class Store:
                 self.execute("set_schema_version", version=target)
 
     def _load_prices(self) -> None:
-        rates = price_rate_rows(self.catalog)
-        self.con.executemany("INSERT INTO price_rates VALUES (" + ", ".join("?" * 13) + ")", rates)
-        self.con.executemany("INSERT INTO price_aliases VALUES (?, ?, ?, ?)", alias_rows(self.catalog))
+        self._insert_all("price_rates", price_rate_rows(self.catalog))
+        self._insert_all("price_aliases", alias_rows(self.catalog))
+
+    def _insert_all(self, table: str, rows: list[tuple]) -> None:
+        """One multi-row INSERT: executemany costs a round trip per row. Only placeholders go into the text."""
+        if rows:
+            marks = "(" + ", ".join("?" * len(rows[0])) + ")"
+            values = [value for row in rows for value in row]
+            self.con.execute(f"INSERT INTO {table} VALUES " + ", ".join([marks] * len(rows)), values)
 
 
 def _connect(path: str) -> duckdb.DuckDBPyConnection:
