@@ -9,6 +9,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
+from costcap import sql
 from costcap.errors import CostcapError
 from costcap.store import Store
 
@@ -86,7 +87,7 @@ def measure(store: Store, settings: Settings) -> Report:
     params = {
         "by": settings.by, "feature": settings.feature, "since": settings.since, "until": settings.until,
     }  # fmt: skip
-    rows = store.con.execute(_sql("budget_groups"), {**params, "fraction": float(settings.percentile / 100)})
+    rows = store.con.execute(sql.load("budget_groups"), {**params, "fraction": float(settings.percentile / 100)})
     columns = [d[0] for d in rows.description]
     report = Report(settings)
     for values in rows.fetchall():
@@ -122,18 +123,12 @@ def _group(row: dict, settings: Settings) -> Group:
 def _add_overruns(store: Store, params: dict, groups: list[Group]) -> None:
     names = [g.group for g in groups]
     caps = [g.recommended_max_tokens for g in groups]
-    found = store.con.execute(_sql("budget_overruns"), {**params, "groups": names, "caps": caps}).fetchall()
+    found = store.con.execute(sql.load("budget_overruns"), {**params, "groups": names, "caps": caps}).fetchall()
     by_name = {g.group: g for g in groups}
     for name, over, tokens, saving, unpriced in found:
         g = by_name[name]
         g.would_truncate_rate = over / g.calls
         g.overrun_tokens, g.saving_usd, g.unpriced_overrun_calls = int(tokens), Decimal(saving), unpriced
-
-
-def _sql(name: str) -> str:
-    from costcap import sql
-
-    return sql.load(name)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import prices
+from costcap import prices, sql
 from costcap.errors import CostcapError
 
 CACHE_MIN_PREFIX = 1024
@@ -234,8 +234,6 @@ def plan_dict(plan: Plan) -> dict:
 
 def measured_from_store(store, feature: str) -> tuple[dict, str]:
     """Plan values measured from a feature's logged calls, and a sentence saying what was measured."""
-    from costcap import sql
-
     rows = store.con.execute(sql.load("estimate_from_store"), {"feature": feature}).fetchall()
     if not rows:
         raise CostcapError(f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)")

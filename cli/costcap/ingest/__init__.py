@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from costcap import sql
 from costcap.errors import InputError
 from costcap.ingest import batch_output, detect, exports, files, loglines, records
 from costcap.ingest.records import BadRecord, Options
@@ -70,14 +71,14 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
             raise
         return FileResult(item.name, "unknown", "not an input")
     path = _stored_path(item)
-    prior = store.con.execute(_sql("find_latest_source_by_path"), {"path": path}).fetchone()
+    prior = store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchone()
     grows = prior is not None and kind in LINE_KINDS and prior[3] == kind
     sha, size, prefix = files.digest(item, prior[1] if grows else None)
-    if store.con.execute(_sql("find_source_by_sha"), {"sha256": sha}).fetchone():
+    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": sha}).fetchone():
         return FileResult(item.name, kind, "unchanged")
     appended = grows and prefix == prior[0] and size > prior[1]
     skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
-    source_id = store.con.execute(_sql("next_source_id")).fetchone()[0]
+    source_id = store.con.execute(sql.load("next_source_id")).fetchone()[0]
     result = FileResult(item.name, kind, "appended" if appended else "ingested", first_line=first_line)
     if kind in LINE_KINDS:
         lines_read = _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress)
@@ -94,17 +95,11 @@ def _stored_path(item: files.Input) -> str:
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 
-def _sql(name: str) -> str:
-    from costcap import sql
-
-    return sql.load(name)
-
-
 def _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress) -> int:
     """Parse, check and stage every line, then move the staged calls into the store; returns lines read."""
     parse = loglines.parse if kind == "structlog" else batch_output.parse
     to_row = _log_row if kind == "structlog" else batch_output.to_row
-    store.con.execute(_sql("create_incoming_calls"))
+    store.con.execute(sql.load("create_incoming_calls"))
     staged, chunk = 0, _empty_chunk()
     line_no = result.first_line - 1
     for offset, raw in files.lines(item, skip_bytes):
@@ -126,7 +121,7 @@ def _load_lines(store, item, kind, source_id, request, skip_bytes, result, progr
             if progress:
                 progress(offset, item.size)
     staged += _stage(store, chunk)
-    result.rows = store.con.execute(_sql("insert_calls")).fetchone()[0]
+    result.rows = store.con.execute(sql.load("insert_calls")).fetchone()[0]
     result.duplicates = staged - result.rows
     return line_no - result.first_line + 1
 
@@ -167,7 +162,7 @@ def _stage(store: Store, chunk: dict[str, list]) -> int:
         import pyarrow as pa
 
         store.con.register("incoming_chunk", pa.table(chunk, schema=_arrow_schema()))
-        store.con.execute(_sql("stage_calls"))
+        store.con.execute(sql.load("stage_calls"))
         store.con.unregister("incoming_chunk")
     return rows
 
@@ -186,7 +181,7 @@ def _arrow_schema():
 
 def _record_source(store: Store, source_id: int, path: str, sha: str, size: int, lines: int, r: FileResult) -> None:
     store.con.execute(
-        _sql("insert_source"),
+        sql.load("insert_source"),
         {
             "source_id": source_id, "path": path, "sha256": sha, "kind": r.kind, "rows": r.rows,
             "skipped": r.skipped, "bad": r.bad, "duplicates": r.duplicates, "bytes": size, "lines": lines,
@@ -200,5 +195,5 @@ _SPEND_QUERY = {"usage-csv": "source_usage_spend", "cost-csv": "source_billed"}
 
 def _add_spend(store: Store, kind: str, source_id: int, result: FileResult) -> None:
     query = _SPEND_QUERY.get(kind, "source_calls_spend")
-    spend, unpriced, models = store.con.execute(_sql(query), {"source_id": source_id}).fetchone()
+    spend, unpriced, models = store.con.execute(sql.load(query), {"source_id": source_id}).fetchone()
     result.spend_usd, result.unpriced, result.unpriced_models = Decimal(spend), unpriced, list(models or [])

@@ -71,8 +71,7 @@ def _spool_stdin(spool_dir: Path) -> Input:
     target = Path(tempfile.mkstemp(dir=spool_dir, prefix="stdin-")[1])
     with open(target, "wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out, _CHUNK)
-    item = _input("<stdin>", target)
-    return item
+    return _input("<stdin>", target)
 
 
 def head(item: Input, limit: int = 65536) -> bytes:
