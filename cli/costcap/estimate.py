@@ -175,9 +175,9 @@ def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api:
     f, retries = plan.failure_rate[b], plan.max_retries
     calls = math.ceil(plan.items / b)
     attempts = Decimal(1) + sum((f**k for k in range(1, retries + 1)), Decimal(0))
-    cost = _order_cost(plan, rates, calls, attempts, batch_api)
-    first_only = _order_cost(plan, rates, calls, Decimal(1), batch_api)
     inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
+    cost = _cost(rates, inp, cached, out)
+    first_only = _cost(rates, *_order_tokens(plan, calls, Decimal(1), batch_api))
     wall, binding, files, fits = _timing(plan, catalog.resolve(model), calls * attempts, inp, out, batch_api)
     return Scenario(
         model, b, batch_api, calls, attempts, calls * f ** (retries + 1), inp, cached, out, cost,
@@ -194,8 +194,7 @@ def _order_tokens(plan: Plan, calls: int, attempts: Decimal, batch_api: bool) ->
     return inp, max(cached, Decimal(0)), out
 
 
-def _order_cost(plan: Plan, rates: prices.Rates, calls: int, attempts: Decimal, batch_api: bool) -> Decimal:
-    inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
+def _cost(rates: prices.Rates, inp: Decimal, cached: Decimal, out: Decimal) -> Decimal:
     return ((inp - cached) * rates.input + cached * rates.cached_input + out * rates.output) / prices.MILLION
 
 
@@ -220,10 +219,6 @@ def best(found: list[Scenario], deadline_h: Decimal | None) -> Scenario | None:
     """The cheapest scenario, among those that finish within the deadline when one is given."""
     eligible = [s for s in found if deadline_h is None or s.wall_time_s <= deadline_h * 3600]
     return min(eligible, key=lambda s: s.cost_usd, default=None)
-
-
-def as_dict(s: Scenario) -> dict:
-    return asdict(s)
 
 
 def plan_dict(plan: Plan) -> dict:

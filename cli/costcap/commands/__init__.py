@@ -63,9 +63,14 @@ def load_store(
     if not paths:
         return store, []
     try:
-        options = Options(default_model=model, fields=config.field_map(store.directory, fields))
-        with output.progress_bar("reading") as progress:
-            return store, ingest_files(store, Request(paths, kind.value, options, skip_bad), progress)
+        return store, ingest_into(store, paths, kind, model, fields, skip_bad)
     except BaseException:
         store.close()
         raise
+
+
+def ingest_into(store: Store, paths: list[str], kind: Kind, model: str | None, fields: list[str], skip_bad: bool) -> list[FileResult]:
+    """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
+    options = Options(default_model=model, fields=config.field_map(store.directory, fields))
+    with output.progress_bar("ingesting") as progress:
+        return ingest_files(store, Request(paths, kind.value, options, skip_bad), progress)

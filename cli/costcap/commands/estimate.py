@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -141,7 +142,7 @@ def _baseline(text: str | None, found: list[core.Scenario]) -> core.Scenario | N
 
 
 def _scenario_row(s: core.Scenario, best: core.Scenario | None) -> dict:
-    row = core.as_dict(s)
+    row = asdict(s)
     row["best"] = "*" if s is best else ""
     for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
         row[key] = round(float(row[key]), 6)

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from costcap import config, output, prices
-from costcap.commands import DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption
-from costcap.ingest import FileResult, Request, ingest as run_ingest
-from costcap.ingest.records import Options
+from costcap import output, prices
+from costcap.commands import DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, ingest_into
+from costcap.ingest import FileResult
 from costcap.store import DEFAULT_PATH, Store
 
 
@@ -31,10 +30,7 @@ def ingest(
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
     with Store(db, prices.catalog(prices_file)) as store:
-        options = Options(default_model=model, fields=config.field_map(store.directory, field))
-        request = Request(paths, kind.value, options, skip_bad)
-        with output.progress_bar("ingesting") as progress:
-            results = run_ingest(store, request, progress)
+        results = ingest_into(store, paths, kind, model, field, skip_bad)
     rows = [_row(r) for r in results]
     output.render(rows, fmt, COLUMNS, doc={"files": [_doc(r) for r in results]}, right=set(COLUMNS[3:]))
     _notes(results)

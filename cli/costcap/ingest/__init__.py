@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -167,6 +168,7 @@ def _stage(store: Store, chunk: dict[str, list]) -> int:
     return rows
 
 
+@cache
 def _arrow_schema():
     import pyarrow as pa
 
