@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -12,7 +13,8 @@ from costcap.store import Store
 CORE = [
     "costcap", "costcap.errors", "costcap.sql", "costcap.prices", "costcap.tokens", "costcap.store",
     "costcap.config", "costcap.ingest", "costcap.ingest.files", "costcap.ingest.detect", "costcap.ingest.records",
-    "costcap.ingest.loglines", "costcap.ingest.batch_output", "costcap.ingest.exports",
+    "costcap.ingest.loglines", "costcap.ingest.batch_output", "costcap.ingest.exports", "costcap.audit", "costcap.budget",
+    "costcap.estimate",
 ]  # fmt: skip
 
 
@@ -33,14 +35,17 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
     params = {
         "source_id": 1, "path": "x", "sha256": "x", "version": 1, "now": "2026-11-20 00:00:00", "by": "feature",
         "feature": None, "since": None, "until": None, "fraction": 0.9, "groups": ["daily"], "caps": [100],
+        "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "prefixes": [1024], "tier": None,
+        "from_tier": "default",
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin()) as store:
-        for name in sql.names():
+        # create_* first: the audit's scope tables are what its queries read
+        for name in sorted(sql.names(), key=lambda n: not n.startswith("create_")):
             text = sql.load(name)
             assert text.startswith("-- "), name
             if name.startswith(("insert_", "stage_", "set_", "read_", "find_bad_", "count_export")):
                 continue  # writers and per-file staging queries: the ingest above ran each of them
-            wanted = {k: v for k, v in params.items() if f"${k}" in text}
+            wanted = {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)}
             store.con.execute(text, wanted or None)
 
 

@@ -25,14 +25,27 @@ def field_map(directory: Path, given: list[str]) -> dict[str, str]:
     return fields
 
 
-def _from_file(path: Path) -> dict[str, str]:
+def batch_features(directory: Path) -> tuple[str, ...]:
+    """costcap.toml's [audit] batch_features: features known to never need a synchronous answer."""
+    path = directory / FILE_NAME
+    section = _read(path).get("audit", {})
+    listed = section.get("batch_features", []) if isinstance(section, dict) else None
+    if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+        raise CostcapError(f"{path}: [audit] batch_features must be a list of feature names, e.g. [\"nightly_digest\"]")
+    return tuple(listed)
+
+
+def _read(path: Path) -> dict:
     if not path.is_file():
         return {}
     try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CostcapError(f"{path}: not valid TOML ({exc}; fix the file)") from None
-    fields = doc.get("fields", {})
+
+
+def _from_file(path: Path) -> dict[str, str]:
+    fields = _read(path).get("fields", {})
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
         raise CostcapError(f"{path}: [fields] must map field names to key names, e.g. feature = \"component\"")
     return fields

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from costcap import __version__
+from costcap.commands import audit as audit_command
 from costcap.commands import budget as budget_command
 from costcap.commands import estimate as estimate_command
 from costcap.commands import ingest as ingest_command
@@ -36,6 +37,7 @@ def main(
 
 
 app.command("ingest")(user_errors(ingest_command.ingest))
+app.command("audit")(user_errors(audit_command.audit))
 app.command("prices")(user_errors(prices_command.prices))
 app.command("tokens")(user_errors(tokens_command.tokens))
 app.command("budget")(user_errors(budget_command.budget))

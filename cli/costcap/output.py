@@ -112,7 +112,8 @@ def _csv_safe(value) -> str:
 
 
 def md_escape(value) -> str:
-    return inert(_cell(value)).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
+    # `$` too: GitHub renders text between two dollar signs as maths
+    return inert(_cell(value)).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
 
 
 def write_markdown(rows: list[dict], columns: list[str], title: str | None = None) -> None:

@@ -61,6 +61,12 @@ class Store:
         """Run queries/<name>.sql and return plain tuples (no polars needed)."""
         return self.con.execute(sql.load(name), params or None).fetchall()
 
+    def dicts(self, name: str, **params) -> list[dict]:
+        """Run queries/<name>.sql and return one dict per row, column name to value."""
+        found = self.con.execute(sql.load(name), params or None)
+        columns = [d[0] for d in found.description]
+        return [dict(zip(columns, row)) for row in found.fetchall()]
+
     def execute(self, name: str, **params) -> None:
         """Run a statement from queries/ for its effect."""
         self.con.execute(sql.load(name), params or None)

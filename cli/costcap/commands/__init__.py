@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
@@ -31,6 +32,7 @@ FieldOption = Annotated[
 ]
 SkipBadOption = Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")]
 
+DayOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Inclusive UTC day.")]
 DbOption = Annotated[
     str,
     typer.Option("--db", envvar="COSTCAP_DB", help="Store file; :memory: for a throwaway run.", show_default=True),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -13,7 +12,7 @@ import typer
 
 from costcap import budget as core, output
 from costcap.commands import (
-    DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
+    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
 )  # fmt: skip
 from costcap.store import DEFAULT_PATH
 
@@ -24,7 +23,6 @@ COLUMNS = [
 TABLE_COLUMNS = ["group", "calls", "p50", "p90", "max", "distribution", "current_max_tokens", "truncation_rate",
                  "recommended_max_tokens", "would_truncate_rate", "saving_usd"]  # fmt: skip
 BAR_WIDTH = 24
-Day = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Inclusive UTC day.")]
 
 
 class By(str, Enum):
@@ -46,8 +44,8 @@ def budget(
     paths: Annotated[list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")] = None,
     by: Annotated[By, typer.Option(help="Group calls by this.")] = By.feature,
     feature: Annotated[str | None, typer.Option(help="Only this feature's calls.")] = None,
-    since: Day = None,
-    until: Day = None,
+    since: DayOption = None,
+    until: DayOption = None,
     percentile: Annotated[float, typer.Option(help="Percentile of completion tokens the cap covers.")] = 90,
     safety: Annotated[float, typer.Option(help="Headroom factor over the percentile.")] = 1.2,
     round_to: Annotated[int, typer.Option("--round", help="Round caps up to a multiple of this.")] = 1,

@@ -1,0 +1,492 @@
+"""Who spends what: the bill against the spend the logs explain, breakdowns, and findings priced in dollars."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from costcap import budget, sql
+from costcap.errors import CostcapError
+from costcap.store import Store
+
+CALL_KEYS = ("feature", "model", "day", "batch_type", "order")
+USAGE_KEYS = ("project", "api_key")
+BY_KEYS = CALL_KEYS + USAGE_KEYS
+ALWAYS_SHOWN = ("feature", "model", "day")
+
+UNATTRIBUTED_SHARE = Decimal("0.05")   # a gap above 5% of the bill is a finding
+OVERCLAIM_SHARE = Decimal("0.01")      # logs above the bill by more than rounding
+CONCENTRATION_SHARE = Decimal("0.5")
+CONCENTRATION_MIN_FEATURES = 4         # with three features or fewer, the top three are always 100%
+SPIKE_FACTOR = 2
+SPIKE_MIN_HISTORY = 3                  # days before one can be called a spike
+SPIKE_HISTORY = 7
+PIPELINE_SHARE = 0.9                   # calls carrying a batch type or order id: work nobody waits on
+NIGHT_SHARE = 0.9
+CACHE_MIN_PROMPT = 1024                # prompt caching starts at 1,024 tokens, then in steps of 128
+CACHE_STEP = 128
+TIERING_MAX_P90 = 300                  # "short" answers
+TIERING_MAX_SPREAD = 0.5               # "uniform": standard deviation under half the mean
+FAR_ABOVE_USE = 2                      # a cap more than twice the recommended one does not cap
+PACING_SHARE = Decimal("0.8")
+# The smaller model of the same family that a what-if prices large-model work at.
+SMALLER_MODEL = {
+    "gpt-4o": "gpt-4o-mini", "chatgpt-4o-latest": "gpt-4o-mini", "gpt-4-turbo": "gpt-4o-mini", "gpt-4": "gpt-4o-mini",
+    "gpt-4.1": "gpt-4.1-mini", "gpt-5": "gpt-5-mini", "gpt-5.1": "gpt-5-mini", "o1": "o3-mini", "o3": "o4-mini",
+}  # fmt: skip
+
+
+@dataclass
+class Settings:
+    since: date | None = None
+    until: date | None = None
+    by: str = "feature"
+    batch_features: tuple[str, ...] = ()
+    min_calls: int = 10
+
+    def check(self) -> None:
+        if self.by not in BY_KEYS:
+            raise CostcapError(f"--by {self.by!r}: use one of {', '.join(BY_KEYS)}")
+        if self.since and self.until and self.since > self.until:
+            raise CostcapError(f"--since {self.since} is after --until {self.until}: swap them")
+
+
+@dataclass
+class Finding:
+    kind: str
+    feature: str | None
+    model: str | None
+    saving_usd: Decimal | None
+    detail: str
+    fix: str
+    saving_range_usd: tuple[Decimal, Decimal] | None = None
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass
+class Billed:
+    cost_usd: Decimal | None = None
+    source: str | None = None
+    requests: int = 0
+    input_tokens: int = 0
+    cached_tokens: int = 0
+    output_tokens: int = 0
+    unpriced_rows: int = 0
+    by_day: dict[date, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    settings: Settings
+    start: date | None
+    end: date | None
+    billed: Billed
+    attributed_usd: Decimal
+    calls: int
+    unpriced_calls: int
+    breakdowns: dict[str, list[dict]]
+    gaps: list[dict]
+    unpriced: list[dict]
+    findings: list[Finding]
+
+    @property
+    def unattributed_usd(self) -> Decimal | None:
+        return None if self.billed.cost_usd is None else self.billed.cost_usd - self.attributed_usd
+
+    @property
+    def coverage(self) -> float | None:
+        """The share of logged calls the catalog could price."""
+        return None if not self.calls else (self.calls - self.unpriced_calls) / self.calls
+
+
+def audit(store: Store, settings: Settings) -> Report:
+    settings.check()
+    for name in ("create_scope_calls", "create_scope_usage", "create_scope_costs"):
+        store.execute(name, since=settings.since, until=settings.until)
+    first, last = store.rows("audit_period")[0]
+    billed = _billed(store)
+    breakdowns = {key: breakdown(store, key) for key in dict.fromkeys([*ALWAYS_SHOWN, settings.by])}
+    features = breakdowns["feature"]
+    attributed = sum((r["cost_usd"] or Decimal(0) for r in features), Decimal(0))
+    report = Report(
+        settings, settings.since or first, settings.until or last, billed, attributed,
+        calls=sum(r["calls"] for r in features), unpriced_calls=sum(r["unpriced_calls"] for r in features),
+        breakdowns=breakdowns, gaps=_gaps(store), unpriced=_dicts(store, "audit_unpriced"), findings=[],
+    )  # fmt: skip
+    _add_billed_days(report)
+    report.findings = sorted(_findings(store, report), key=_by_saving)
+    return report
+
+
+def _dicts(store: Store, name: str, **params) -> list[dict]:
+    return store.dicts(name, **params)
+
+
+def _billed(store: Store) -> Billed:
+    """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices."""
+    billed = Billed()
+    sources = set()
+    for day in _dicts(store, "audit_billed_days"):
+        if day["cost_rows"]:
+            amount, source = day["charged_usd"], "cost export"
+        elif day["usage_rows"]:
+            amount, source = day["usage_usd"] or Decimal(0), "usage export at catalog prices"
+        else:
+            continue
+        billed.by_day[day["day"]] = amount
+        sources.add(source)
+        billed.requests += day["requests"]
+        billed.input_tokens += day["input_tokens"]
+        billed.cached_tokens += day["cached_tokens"]
+        billed.output_tokens += day["output_tokens"]
+        billed.unpriced_rows += day["unpriced_rows"] if source != "cost export" else 0
+    if billed.by_day:
+        billed.cost_usd = sum(billed.by_day.values(), Decimal(0))
+        billed.source = " + ".join(sorted(sources))
+    return billed
+
+
+def breakdown(store: Store, key: str) -> list[dict]:
+    """Spend per value of one key, with its share of the total and the cost of one call."""
+    rows = _dicts(store, "audit_breakdown_usage" if key in USAGE_KEYS else "audit_breakdown", by=key)
+    total = sum((r["cost_usd"] or Decimal(0) for r in rows), Decimal(0))
+    for row in rows:
+        cost, priced_calls = row["cost_usd"] or Decimal(0), row["calls"] - row["unpriced_calls"]
+        row["share"] = float(cost / total) if total else 0.0
+        row["cost_per_call"] = cost / priced_calls if priced_calls else None
+    return rows
+
+
+def _add_billed_days(report: Report) -> None:
+    billed = report.billed.by_day
+    for row in report.breakdowns["day"]:
+        day = date.fromisoformat(row["key"]) if row["key"] != "(no time)" else None
+        row["billed_usd"] = billed.get(day)
+        row["unattributed_usd"] = None if day not in billed else billed[day] - (row["cost_usd"] or Decimal(0))
+    logged_days = {r["key"] for r in report.breakdowns["day"]}
+    for day, amount in sorted(billed.items()):
+        if day.isoformat() not in logged_days:
+            report.breakdowns["day"].append(
+                {"key": day.isoformat(), "cost_usd": Decimal(0), "calls": 0, "unpriced_calls": 0, "input_tokens": 0,
+                 "output_tokens": 0, "orders": 0, "cost_per_order_p50": None, "cost_per_order_p90": None,
+                 "share": 0.0, "cost_per_call": None, "billed_usd": amount, "unattributed_usd": amount}
+            )  # fmt: skip
+    report.breakdowns["day"].sort(key=lambda r: r["key"])
+
+
+def _gaps(store: Store) -> list[dict]:
+    """Billed minus attributed per day and model, a side with no rows counting as zero."""
+    rows = _dicts(store, "audit_gaps")
+    for row in rows:
+        row["unattributed_usd"] = (row["billed_usd"] or Decimal(0)) - (row["attributed_usd"] or Decimal(0))
+    return rows
+
+
+def _by_saving(finding: Finding):
+    return (finding.saving_usd is None, -(finding.saving_usd or 0), finding.kind, finding.feature or "")
+
+
+def _findings(store: Store, report: Report) -> list[Finding]:
+    profiles = _dicts(store, "audit_profile")
+    waste = _dicts(store, "audit_waste")
+    found: list[Finding] = []
+    found += _uncapped_output(store, report.settings, profiles)
+    found += _truncation(waste)
+    found += _retry_waste(waste)
+    found += _rate_limited(waste, _dicts(store, "audit_rate_minutes"))
+    found += _batch_eligible(store, report.settings, profiles)
+    found += _model_tiering(store, profiles)
+    found += _prompt_caching(store, profiles)
+    found += _concentration(report.breakdowns["feature"])
+    found += _spend_spikes(_dicts(store, "audit_feature_days"))
+    found += _unattributed(report)
+    found += _unpriced(report.unpriced)
+    return found
+
+
+def _models_of(profiles: list[dict], feature: str) -> str | None:
+    return ", ".join(p["model"] for p in profiles if p["feature"] == feature) or None
+
+
+def _uncapped_output(store: Store, settings: Settings, profiles: list[dict]) -> list[Finding]:
+    caps = budget.measure(store, budget.Settings(since=settings.since, until=settings.until, min_calls=settings.min_calls))
+    found = []
+    for g in caps.groups:
+        cap = g.recommended_max_tokens
+        if cap is None or g.saving_usd <= 0:
+            continue
+        if g.current_max_tokens is not None and g.current_max_tokens <= FAR_ABOVE_USE * cap:
+            continue
+        logged = "no max_tokens" if g.current_max_tokens is None else f"max_tokens={g.current_max_tokens}"
+        found.append(Finding(
+            "uncapped_output", g.group, _models_of(profiles, g.group), g.saving_usd,
+            f"{g.calls} calls with {logged}: p90 {g.p90:g} completion tokens, max {g.max}; "
+            f"{g.overrun_tokens:,} tokens above a cap of {cap} in {g.would_truncate_rate:.1%} of calls",
+            f"set max_tokens={cap} (1.2 x p90; `costcap budget` shows the distribution)",
+            evidence={"calls": g.calls, "p90": g.p90, "max": g.max, "current_max_tokens": g.current_max_tokens,
+                      "recommended_max_tokens": cap, "overrun_tokens": g.overrun_tokens,
+                      "would_truncate_rate": g.would_truncate_rate},
+        ))  # fmt: skip
+    return found
+
+
+def _truncation(waste: list[dict]) -> list[Finding]:
+    found = []
+    for w in waste:
+        if not w["truncated"]:
+            continue
+        rate = w["truncated"] / w["billed_calls"] if w["billed_calls"] else 0.0
+        cost = w["truncated_usd"] + w["truncation_retries_usd"]
+        found.append(Finding(
+            "truncation", w["feature"], w["model"], cost,
+            f"{w['truncated']} of {w['billed_calls']} calls ({rate:.1%}) stopped at max_tokens (finish_reason=length): "
+            f"${w['truncated_usd']:.4f}, plus {w['truncation_retries']} retries after them ${w['truncation_retries_usd']:.4f}",
+            "raise max_tokens to 1.2 x the p90 of complete answers, or ask for shorter answers",
+            evidence={"truncated": w["truncated"], "calls": w["billed_calls"], "rate": rate,
+                      "truncated_usd": w["truncated_usd"], "retries": w["truncation_retries"],
+                      "retries_usd": w["truncation_retries_usd"]},
+        ))  # fmt: skip
+    return found
+
+
+def _retry_waste(waste: list[dict]) -> list[Finding]:
+    found = []
+    for w in waste:
+        if not w["paid_failures"]:
+            continue
+        share = w["paid_failures"] / w["billed_calls"]
+        found.append(Finding(
+            "retry_waste", w["feature"], w["model"], w["paid_failures_usd"],
+            f"{w['paid_failures']} of {w['billed_calls']} billed calls ({share:.1%}) failed after being paid "
+            f"(errors, failed validation), {w['retries']} retries: total = successful calls x price + failed attempts x price",
+            "make failures rarer rather than retrying: smaller batches per call, a token budget the answer fits in",
+            evidence={"paid_failures": w["paid_failures"], "calls": w["billed_calls"], "failure_rate": share,
+                      "retries": w["retries"]},
+        ))  # fmt: skip
+    return found
+
+
+def _rate_limited(waste: list[dict], minutes: list[dict]) -> list[Finding]:
+    busiest = {(m["feature"], m["model"]): m for m in minutes}
+    found = []
+    for w in waste:
+        if not w["rate_limited"]:
+            continue
+        m = busiest.get((w["feature"], w["model"]), {})
+        paced = _pacing(m.get("rpm_at_429"))
+        paid = w["paid_retries_after_429_usd"]
+        pace = f"at most {paced} requests a minute (one every {60 / paced:.1f} s)" if paced else "a client-side token bucket"
+        found.append(Finding(
+            "rate_limited", w["feature"], w["model"], paid,
+            f"{w['rate_limited']} calls got HTTP 429 (not billed themselves); {w['paid_retries_after_429']} paid retries "
+            f"after them; peak {m.get('peak_rpm', '?')} requests and {m.get('peak_tpm', 0):,} tokens a minute, "
+            f"429s from {m.get('rpm_at_429', '?')} requests / {m.get('tpm_at_429', 0):,} tokens a minute",
+            f"pace to {pace}, 80% of the lightest minute that met a 429, with jittered backoff",
+            evidence={"rate_limited": w["rate_limited"], "paid_retries": w["paid_retries_after_429"],
+                      "peak_rpm": m.get("peak_rpm"), "peak_tpm": m.get("peak_tpm"), "rpm_at_429": m.get("rpm_at_429"),
+                      "tpm_at_429": m.get("tpm_at_429"), "paced_rpm": paced},
+        ))  # fmt: skip
+    return found
+
+
+def _pacing(rpm_at_429: int | None) -> int | None:
+    return None if not rpm_at_429 else max(1, int(PACING_SHARE * rpm_at_429))
+
+
+def _reprice(store: Store, wanted: list[tuple[str, str, str | None]], tier: str | None, from_tier: str | None) -> dict:
+    if not wanted:
+        return {}
+    features, models, targets = (list(x) for x in zip(*wanted))
+    rows = _dicts(store, "audit_reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
+    return {(r["feature"], r["model"]): r for r in rows}
+
+
+def _batch_eligible(store: Store, settings: Settings, profiles: list[dict]) -> list[Finding]:
+    reasons = {}
+    for p in profiles:
+        why = _batch_reason(p, settings)
+        if p["sync_calls"] and why:
+            reasons[(p["feature"], p["model"])] = why
+    priced = _reprice(store, [(f, m, None) for f, m in reasons], tier="batch", from_tier="default")
+    found = []
+    for (feature, model), why in reasons.items():
+        r = priced.get((feature, model))
+        if not r or r["unpriced_calls"] or not r["cost_usd"]:
+            continue
+        saving = r["cost_usd"] - r["new_cost_usd"]
+        found.append(Finding(
+            "batch_eligible", feature, model, saving,
+            f"{r['calls']} synchronous calls ({why}) cost ${r['cost_usd']:.4f}; at Batch API prices ${r['new_cost_usd']:.4f}",
+            "send them through the Batch API (results within 24 h at half price), or `service_tier=flex`",
+            evidence={"calls": r["calls"], "reason": why, "cost_usd": r["cost_usd"], "batch_cost_usd": r["new_cost_usd"]},
+        ))  # fmt: skip
+    return found
+
+
+def _batch_reason(profile: dict, settings: Settings) -> str | None:
+    if profile["feature"] in settings.batch_features:
+        return "listed in costcap.toml [audit] batch_features"
+    if profile["pipeline_share"] >= PIPELINE_SHARE:
+        return f"{profile['pipeline_share']:.0%} carry a batch type or order id"
+    if profile["night_share"] >= NIGHT_SHARE:
+        return f"{profile['night_share']:.0%} made between 00:00 and 06:00 UTC"
+    return None
+
+
+def _family(price_model: str | None) -> str | None:
+    """gpt-4o-2024-08-06 -> gpt-4o: the name without a date suffix."""
+    if not price_model:
+        return None
+    parts = price_model.split("-")
+    while len(parts) > 1 and parts[-1].isdigit() and len(parts[-1]) in (2, 4):
+        parts.pop()
+    return "-".join(parts)
+
+
+def _model_tiering(store: Store, profiles: list[dict]) -> list[Finding]:
+    wanted = {}
+    for p in profiles:
+        smaller = SMALLER_MODEL.get(_family(p["price_model"]))
+        short = p["p90_output"] <= TIERING_MAX_P90 and p["output_spread"] <= TIERING_MAX_SPREAD
+        if smaller and short and p["calls"] >= 10 and not p["unpriced_calls"]:
+            wanted[(p["feature"], p["model"])] = (smaller, p)
+    priced = _reprice(store, [(f, m, s) for (f, m), (s, _) in wanted.items()], tier=None, from_tier=None)
+    found = []
+    for key, (smaller, p) in wanted.items():
+        r = priced.get(key)
+        if not r or r["unpriced_calls"] or r["new_cost_usd"] >= r["cost_usd"]:
+            continue
+        found.append(Finding(
+            "model_tiering", key[0], key[1], r["cost_usd"] - r["new_cost_usd"],
+            f"what-if, validate before switching: {r['calls']} calls with short, uniform answers "
+            f"(p50 {p['p50_output']:g}, p90 {p['p90_output']:g} tokens) cost ${r['cost_usd']:.4f}; at {smaller} prices ${r['new_cost_usd']:.4f}",
+            f"try {smaller} on a sample and compare the answers; route only the easy cases down",
+            evidence={"calls": r["calls"], "smaller_model": smaller, "p50_output": p["p50_output"],
+                      "p90_output": p["p90_output"], "cost_usd": r["cost_usd"], "smaller_cost_usd": r["new_cost_usd"]},
+        ))  # fmt: skip
+    return found
+
+
+def _prompt_caching(store: Store, profiles: list[dict]) -> list[Finding]:
+    wanted = {
+        (p["feature"], p["model"]): max(CACHE_MIN_PROMPT, p["min_input"] // CACHE_STEP * CACHE_STEP)
+        for p in profiles
+        if p["p50_input"] >= CACHE_MIN_PROMPT and not p["cached_tokens"] and not p["unpriced_calls"]
+    }
+    if not wanted:
+        return []
+    features, models = [f for f, _ in wanted], [m for _, m in wanted]
+    low = {(r["feature"], r["model"]): r["saving_usd"] for r in _dicts(
+        store, "audit_caching", features=features, models=models, prefixes=[CACHE_MIN_PROMPT] * len(wanted))}
+    high = {(r["feature"], r["model"]): r["saving_usd"] for r in _dicts(
+        store, "audit_caching", features=features, models=models, prefixes=list(wanted.values()))}  # fmt: skip
+    found = []
+    for key, prefix in wanted.items():
+        lo, hi = low.get(key) or Decimal(0), high.get(key) or Decimal(0)
+        if hi <= 0:
+            continue
+        found.append(Finding(
+            "prompt_caching", key[0], key[1], lo,
+            f"prompts of {CACHE_MIN_PROMPT:,}+ tokens and no cached tokens: a stable prefix of 1,024 to {prefix:,} "
+            f"tokens billed at the cached rate saves ${lo:.4f} to ${hi:.4f}",
+            "put the static part of the prompt (instructions, schema, examples) first and unchanged between calls",
+            saving_range_usd=(lo, hi),
+            evidence={"prefix_tokens": [CACHE_MIN_PROMPT, prefix]},
+        ))  # fmt: skip
+    return found
+
+
+def _concentration(features: list[dict]) -> list[Finding]:
+    tagged = [r for r in features if r["key"] != "(untagged)" and r["cost_usd"]]
+    total = sum((r["cost_usd"] or Decimal(0) for r in features), Decimal(0))
+    if len(tagged) < CONCENTRATION_MIN_FEATURES or not total:
+        return []
+    top = tagged[:3]
+    share = sum((r["cost_usd"] for r in top), Decimal(0)) / total
+    if share <= CONCENTRATION_SHARE:
+        return []
+    names = ", ".join(r["key"] for r in top)
+    return [Finding(
+        "concentration", names, None, None,
+        f"{len(tagged)} features; the top three ({names}) hold {share:.0%} of the attributed spend",
+        "start with these three: cap, batch or cache them first",
+        evidence={"features": [r["key"] for r in top], "share": float(share)},
+    )]  # fmt: skip
+
+
+def _spend_spikes(days: list[dict]) -> list[Finding]:
+    found = []
+    by_feature: dict[str, list[dict]] = {}
+    for row in days:
+        by_feature.setdefault(row["feature"], []).append(row)
+    for feature, rows in by_feature.items():
+        for i, row in enumerate(rows):
+            history = rows[max(0, i - SPIKE_HISTORY):i]
+            if len(history) < SPIKE_MIN_HISTORY:
+                continue
+            spike = _spike(feature, row, history)
+            if spike:
+                found.append(spike)
+    return found
+
+
+def _spike(feature: str, row: dict, history: list[dict]) -> Finding | None:
+    median = Decimal(statistics.median(h["cost_usd"] for h in history))
+    if median > 0 and row["cost_usd"] > SPIKE_FACTOR * median:
+        return Finding(
+            "spend_spike", feature, None, row["cost_usd"] - median,
+            f"{row['day']}: ${row['cost_usd']:.4f}, {row['cost_usd'] / median:.1f}x the median ${median:.4f} "
+            f"of the {len(history)} days before",
+            "look at what changed that day: a deploy, a loop, a new caller",
+            evidence={"day": row["day"].isoformat(), "cost_usd": row["cost_usd"], "trailing_median_usd": median},
+        )  # fmt: skip
+    unit = [h["order_usd"] / h["orders"] for h in history if h["orders"] and h["order_usd"] is not None]
+    if row["orders"] and row["order_usd"] is not None and len(unit) >= SPIKE_MIN_HISTORY:
+        today, typical = row["order_usd"] / row["orders"], Decimal(statistics.median(unit))
+        if typical > 0 and today > SPIKE_FACTOR * typical:
+            return Finding(
+                "spend_spike", feature, None, (today - typical) * row["orders"],
+                f"{row['day']}: ${today:.4f} per order over {row['orders']} orders, {today / typical:.1f}x the median "
+                f"${typical:.4f} of the days before",
+                "look at what changed that day: retries, longer answers, a bigger batch size",
+                evidence={"day": row["day"].isoformat(), "cost_per_order_usd": today, "trailing_median_usd": typical},
+            )  # fmt: skip
+    return None
+
+
+def _unattributed(report: Report) -> list[Finding]:
+    billed, gap = report.billed.cost_usd, report.unattributed_usd
+    if not billed or gap is None:
+        return []
+    worst = sorted(report.gaps, key=lambda g: -abs(g["unattributed_usd"]))[:3]
+    where = "; ".join(f"{g['day']} {g['model']} ${g['unattributed_usd']:.4f}" for g in worst)
+    if gap > UNATTRIBUTED_SHARE * billed:
+        return [Finding(
+            "unattributed", None, None, None,
+            f"${gap:.4f} of ${billed:.4f} billed ({gap / billed:.1%}) matches no logged call; largest: {where}",
+            "log a feature tag on every call (or the `user` field as <hash>:<feature>) from every key and script",
+            evidence={"unattributed_usd": gap, "billed_usd": billed},
+        )]  # fmt: skip
+    if -gap > OVERCLAIM_SHARE * billed:
+        return [Finding(
+            "over_attributed", None, None, None,
+            f"the logs account for ${report.attributed_usd:.4f}, ${-gap:.4f} more than the ${billed:.4f} billed; largest: {where}",
+            "look for calls logged twice, a wrong --model default, or logs from outside the billed period or organisation",
+            evidence={"attributed_usd": report.attributed_usd, "billed_usd": billed},
+        )]  # fmt: skip
+    return []
+
+
+def _unpriced(unpriced: list[dict]) -> list[Finding]:
+    return [
+        Finding(
+            "unpriced", None, u["model"], None,
+            f"no price for {u['model']}: {u['calls']} logged calls and {u['requests']} billed requests are not in the dollar figures",
+            "add its price with --prices FILE (costcap or LiteLLM JSON)",
+            evidence={"calls": u["calls"], "requests": u["requests"]},
+        )
+        for u in unpriced
+    ]
+

@@ -1,0 +1,27 @@
+-- Returns, per feature and model, what its priced calls cost and would have cost at another model ($targets, NULL = same) and tier ($tier, NULL = same).
+WITH wanted AS (
+    SELECT unnest($features) AS feature, unnest($models) AS model, unnest($targets) AS target
+), moved AS (
+    SELECT c.*, coalesce($tier, c.tier) AS new_tier, coalesce(w.target, c.price_model) AS new_alias
+    FROM scope_calls AS c JOIN wanted AS w ON w.feature = c.feature AND w.model = c.model
+    WHERE c.priced AND c.input_tokens + c.output_tokens > 0 AND ($from_tier IS NULL OR c.tier = $from_tier)
+), resolved AS (
+    SELECT m.*, a.model AS new_model
+    FROM moved AS m
+    LEFT JOIN price_aliases AS a
+        ON a.alias = m.new_alias
+        AND (a.valid_from IS NULL OR m.price_day >= a.valid_from)
+        AND (a.valid_to IS NULL OR m.price_day < a.valid_to)
+)
+SELECT
+    r.feature, r.model, count(*) AS calls, sum(r.cost_usd) AS cost_usd,
+    sum(token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, p)) AS new_cost_usd,
+    count(*) FILTER (WHERE p.model IS NULL) AS unpriced_calls
+FROM resolved AS r
+LEFT JOIN price_rates AS p
+    ON p.model = r.new_model
+    AND p.tier = r.new_tier
+    AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
+    AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+GROUP BY ALL
+ORDER BY r.feature, r.model

@@ -1,0 +1,13 @@
+-- Creates scope_calls: the priced calls of the audited period (inclusive UTC days), with the grouping keys filled in.
+CREATE OR REPLACE TEMP TABLE scope_calls AS
+SELECT
+    source_id, line, origin, ts, CAST(ts AS DATE) AS day,
+    coalesce(feature, '(untagged)') AS feature,
+    coalesce(batch_type, '(none)') AS batch_type,
+    coalesce(model, '(unknown)') AS model,
+    price_model, price_day, tier, input_tokens, cached_tokens, cache_write_tokens, output_tokens,
+    finish_reason, max_tokens, status, status_code, attempt, order_id,
+    priced, cost_usd, output_rate
+FROM priced_calls
+WHERE ($since IS NULL OR CAST(ts AS DATE) >= $since)
+    AND ($until IS NULL OR CAST(ts AS DATE) <= $until)

@@ -1,0 +1,6 @@
+-- Creates scope_costs: the cost-export amounts whose bucket starts in the audited period.
+CREATE OR REPLACE TEMP TABLE scope_costs AS
+SELECT CAST(bucket_start AS DATE) AS day, amount, lower(currency) AS currency, coalesce(project_id, '(none)') AS project
+FROM costs
+WHERE ($since IS NULL OR CAST(bucket_start AS DATE) >= $since)
+    AND ($until IS NULL OR CAST(bucket_start AS DATE) <= $until)
