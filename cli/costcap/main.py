@@ -12,6 +12,7 @@ from costcap.commands import budget as budget_command
 from costcap.commands import estimate as estimate_command
 from costcap.commands import ingest as ingest_command
 from costcap.commands import prices as prices_command
+from costcap.commands import pull as pull_command
 from costcap.commands import tokens as tokens_command
 from costcap.commands import user_errors
 
@@ -38,6 +39,7 @@ def main(
 
 app.command("ingest")(user_errors(ingest_command.ingest))
 app.command("audit")(user_errors(audit_command.audit))
+app.command("pull")(user_errors(pull_command.pull))
 app.command("prices")(user_errors(prices_command.prices))
 app.command("tokens")(user_errors(tokens_command.tokens))
 app.command("budget")(user_errors(budget_command.budget))

@@ -23,6 +23,7 @@ class Kind(str, Enum):
     cost_csv = "cost-csv"
     structlog = "structlog"
     batch_output = "batch-output"
+    usage_api_json = "usage-api-json"
 
 
 KindOption = Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")]

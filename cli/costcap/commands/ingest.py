@@ -31,6 +31,11 @@ def ingest(
     """
     with Store(db, prices.catalog(prices_file)) as store:
         results = ingest_into(store, paths, kind, model, field, skip_bad)
+    show(results, fmt)
+
+
+def show(results: list[FileResult], fmt: output.ShortFormat) -> None:
+    """What each file added, as a table or JSON on stdout; notes and warnings on stderr."""
     rows = [_row(r) for r in results]
     output.render(rows, fmt, COLUMNS, doc={"files": [_doc(r) for r in results]}, right=set(COLUMNS[3:]))
     _notes(results)

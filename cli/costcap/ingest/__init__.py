@@ -6,12 +6,13 @@ import tempfile
 from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from costcap import sql
 from costcap.errors import InputError
-from costcap.ingest import batch_output, detect, exports, files, loglines, records
+from costcap.ingest import api_pages, batch_output, detect, exports, files, loglines, records
 from costcap.ingest.records import BadRecord, Options
 from costcap.store import Store
 
@@ -35,6 +36,8 @@ class Request:
     kind: str = "auto"
     options: Options = field(default_factory=Options)
     skip_bad: bool = False
+    # a pull: API rows replace every stored bucket that starts in [start, end), whatever source it came from
+    replace_range: tuple[datetime, datetime] | None = None
 
 
 @dataclass
@@ -72,23 +75,33 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
             raise
         return FileResult(item.name, "unknown", "not an input")
     path = _stored_path(item)
-    prior = store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchone()
+    # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses to register Arrow data after it
+    prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
     grows = prior is not None and kind in LINE_KINDS and prior[3] == kind
     sha, size, prefix = files.digest(item, prior[1] if grows else None)
-    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": sha}).fetchone():
+    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": sha}).fetchall():
         return FileResult(item.name, kind, "unchanged")
     appended = grows and prefix == prior[0] and size > prior[1]
     skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
-    source_id = store.con.execute(sql.load("next_source_id")).fetchone()[0]
+    source_id = store.con.execute(sql.load("next_source_id")).fetchall()[0][0]
     result = FileResult(item.name, kind, "appended" if appended else "ingested", first_line=first_line)
+    spend_query = None
     if kind in LINE_KINDS:
         lines_read = _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress)
+    elif kind == api_pages.KIND:
+        result.rows, result.skipped, result.duplicates, table = api_pages.load(store.con, item, source_id, request.options.now)
+        if request.replace_range and table:
+            start, end = request.replace_range
+            query = "replace_cost_range" if table == "costs" else "replace_usage_range"
+            found = store.con.execute(sql.load(query), {"source_id": source_id, "range_start": start, "range_end": end})
+            result.duplicates += found.fetchone()[0]
+        spend_query, lines_read = _SPEND_QUERY["cost-csv" if table == "costs" else "usage-csv"], result.rows + result.skipped
     else:
         loader = exports.load_usage if kind == "usage-csv" else exports.load_costs
         result.rows, result.skipped, result.duplicates = loader(store.con, item, head_text, source_id, request.options.now)
         lines_read = result.rows + result.skipped + 1
     _record_source(store, source_id, path, sha, size, prior[2] + lines_read if appended else lines_read, result)
-    _add_spend(store, kind, source_id, result)
+    _add_spend(store, spend_query or _SPEND_QUERY.get(kind, "source_calls_spend"), source_id, result)
     return result
 
 
@@ -195,7 +208,6 @@ def _record_source(store: Store, source_id: int, path: str, sha: str, size: int,
 _SPEND_QUERY = {"usage-csv": "source_usage_spend", "cost-csv": "source_billed"}
 
 
-def _add_spend(store: Store, kind: str, source_id: int, result: FileResult) -> None:
-    query = _SPEND_QUERY.get(kind, "source_calls_spend")
+def _add_spend(store: Store, query: str, source_id: int, result: FileResult) -> None:
     spend, unpriced, models = store.con.execute(sql.load(query), {"source_id": source_id}).fetchone()
     result.spend_usd, result.unpriced, result.unpriced_models = Decimal(spend), unpriced, list(models or [])

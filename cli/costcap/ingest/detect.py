@@ -6,8 +6,9 @@ import csv
 import json
 
 from costcap.errors import InputError
+from costcap.ingest import api_pages
 
-KINDS = ("usage-csv", "cost-csv", "structlog", "batch-output")
+KINDS = ("usage-csv", "cost-csv", "structlog", "batch-output", "usage-api-json")
 TIME_COLUMNS = {"start_time", "end_time"}
 LEGACY_USAGE_COLUMNS = {"n_context_tokens_total", "n_generated_tokens_total"}
 
@@ -42,11 +43,13 @@ def detect(name: str, text: str) -> str:
         return "cost-csv" if "amount_value" in header else "usage-csv"
     if LEGACY_USAGE_COLUMNS <= header:
         return "usage-csv"
+    if api_pages.looks_like_page(text):
+        return api_pages.KIND
     record = _json_object(first)
     if record is not None and "custom_id" in record and ("response" in record or "error" in record):
         return "batch-output"
-    if record is not None and (record.get("object") in ("page", "bucket") or "data" in record and "has_more" in record):
-        raise InputError(name, 1, "Usage/Costs API pages are not supported yet", "export the CSV from the dashboard instead")
+    if record is not None and record.get("object") == "bucket":
+        raise InputError(name, 1, "a single bucket, not a whole API page", "save the whole response of the Usage or Costs API")
     if first.startswith("[") and isinstance(_json_value(first), list):
         raise InputError(name, 1, "a JSON array is not an input costcap reads", "use JSON lines: one object per line")
     if any(_looks_like_log(line) for line in lines[:50]):

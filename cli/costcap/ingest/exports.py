@@ -69,10 +69,32 @@ def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) 
     return _store(con, item, header(head_text), COST_COLUMNS, "cost", source_id, now)
 
 
+def store_rows(con, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime):
+    """Store rows already split into cells (line first, then one text cell per name), as if read from a CSV export."""
+    import pyarrow as pa
+
+    columns = {"line": pa.array([r[0] for r in rows], pa.int64())}
+    for i in range(len(names)):
+        columns[f"column{i}"] = pa.array([r[i + 1] for r in rows], pa.string())
+    con.register("parsed_export", pa.table(columns))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE raw_export AS SELECT * FROM parsed_export")
+    finally:
+        con.unregister("parsed_export")
+    wanted = USAGE_COLUMNS if table == "usage" else COST_COLUMNS
+    return _checked_insert(con, name, names, wanted, table, source_id, now)
+
+
 def _store(con, item, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
-    total = _load(con, item, names, wanted)
-    _reject_bad_row(con, item, f"find_bad_{table}_row", now)
+    _load(con, item, len(names))
+    return _checked_insert(con, item.name, names, wanted, table, source_id, now)
+
+
+def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+    con.execute(_mapping_view(names, wanted))
+    total = con.execute(sql.load("count_export_rows")).fetchone()[0]
+    _reject_bad_row(con, name, f"find_bad_{table}_row", now)
     plural = "usage" if table == "usage" else "costs"
     stored = con.execute(sql.load(f"insert_{plural}"), {"source_id": source_id}).fetchone()[0]
     replaced = con.execute(sql.load(f"replace_{table}_buckets"), {"source_id": source_id}).fetchone()[0]
@@ -90,15 +112,13 @@ def _require_usage_columns(item: Input, names: list[str]) -> None:
         )
 
 
-def _load(con, item: Input, names: list[str], wanted: dict[str, list[str]]) -> int:
-    columns = {f"column{i}": "VARCHAR" for i in range(len(names))}
+def _load(con, item: Input, width: int) -> None:
+    columns = {f"column{i}": "VARCHAR" for i in range(width)}
     params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none"}
     try:
         con.execute(sql.load("read_export_csv"), params)
     except duckdb.Error as exc:
         raise _csv_error(item, exc) from None
-    con.execute(_mapping_view(names, wanted))
-    return con.execute(sql.load("count_export_rows")).fetchone()[0]
 
 
 def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
@@ -111,10 +131,10 @@ def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
     return "CREATE OR REPLACE TEMP VIEW export_rows AS SELECT line, " + ", ".join(selected) + " FROM raw_export"
 
 
-def _reject_bad_row(con, item: Input, query: str, now: datetime) -> None:
+def _reject_bad_row(con, name: str, query: str, now: datetime) -> None:
     bad = con.execute(sql.load(query), {"now": now}).fetchone()
     if bad:
-        raise InputError(item.name, bad[0], bad[1], "fix that row, or re-export the file from the dashboard")
+        raise InputError(name, bad[0], bad[1], "fix that row, or export or pull it again")
 
 
 def _csv_error(item: Input, exc: duckdb.Error) -> InputError:

@@ -1,0 +1,129 @@
+"""Usage API and Costs API pages (FORMATS.md section 2): one JSON page, or JSON lines of pages, stored like the CSV exports."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from costcap.errors import CostcapError, InputError
+from costcap.ingest import exports, files
+
+KIND = "usage-api-json"
+# The CSV export's header names, so the rows go through the same checks and inserts as an export.
+USAGE_FIELDS = {
+    "project_id": "project_id", "num_model_requests": "num_model_requests", "user_id": "user_id",
+    "api_key_id": "api_key_id", "model": "model", "batch": "batch", "service_tier": "service_tier",
+    "input_tokens": "input_tokens", "output_tokens": "output_tokens", "input_cached_tokens": "input_cached_tokens",
+    "input_cache_write_tokens": "input_cache_write_tokens",
+}  # fmt: skip
+COST_FIELDS = ("line_item", "project_id", "project_name", "api_key_id", "user_id", "organization_id", "quantity", "quantity_unit")
+TIMES = ["start_time", "end_time"]
+USAGE_NAMES = TIMES + list(USAGE_FIELDS)
+COST_NAMES = TIMES + ["amount_value", "amount_currency", *COST_FIELDS]
+
+
+def looks_like_page(text: str) -> bool:
+    """A page's head: an object with `"object": "page"` or `has_more`, on one line or pretty-printed."""
+    head = text.lstrip()[:4096]
+    return head.startswith("{") and ('"object": "page"' in head or '"object":"page"' in head or '"has_more"' in head)
+
+
+def parse_page(text: str, endpoint: str) -> dict:
+    """One page as the API sent it; anything else is an error naming the endpoint."""
+    try:
+        page = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError:
+        page = None
+    if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+        raise CostcapError(f"{endpoint}: the API answered with something that is not a page of buckets; try again later")
+    return page
+
+
+def load(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
+    """Store every result of every page; returns (rows stored, empty rows skipped, older rows replaced, table or None)."""
+    usage, costs = [], []
+    for line, page in _pages(item):
+        for bucket in _list(page, "data", item, line):
+            for result in _list(bucket, "results", item, line):
+                if not isinstance(result, dict):
+                    raise InputError(item.name, line, "a result is not an object", "save the API response unchanged")
+                if "amount" in result or str(result.get("object", "")).startswith("organization.costs"):
+                    costs.append(_cost_row(line, bucket, result, item))
+                else:
+                    usage.append(_usage_row(line, bucket, result))
+    if usage and costs:
+        raise InputError(item.name, None, "the file mixes usage and cost pages", "save each endpoint's pages to its own file")
+    if costs:
+        return (*exports.store_rows(con, item.name, "cost", COST_NAMES, costs, source_id, now), "costs")
+    if usage:
+        return (*exports.store_rows(con, item.name, "usage", USAGE_NAMES, usage, source_id, now), "usage")
+    return 0, 0, 0, None
+
+
+def _pages(item: files.Input):
+    """(line, page) for a single JSON document (pretty-printed or not) or for JSON lines of pages."""
+    text = b"".join(raw for _, raw in files.lines(item)).decode("utf-8")
+    try:
+        whole = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        yield 1, whole
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            page = json.loads(line, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise InputError(item.name, number, f"not valid JSON ({exc.msg})", "save the API response unchanged, one page per line") from None
+        if not isinstance(page, dict):
+            raise InputError(item.name, number, "a page must be a JSON object", "save the API response unchanged")
+        yield number, page
+
+
+def _list(holder: dict, key: str, item: files.Input, line: int) -> list:
+    found = holder.get(key, [])
+    if not isinstance(found, list):
+        raise InputError(item.name, line, f"`{key}` is not a list", "save the API response unchanged")
+    return found
+
+
+def _cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _times(bucket: dict) -> list[str | None]:
+    return [_cell(bucket.get("start_time")), _cell(bucket.get("end_time"))]
+
+
+def _usage_row(line: int, bucket: dict, result: dict) -> list:
+    return [line, *_times(bucket), *(_cell(result.get(key)) for key in USAGE_FIELDS)]
+
+
+def _cost_row(line: int, bucket: dict, result: dict, item: files.Input) -> list:
+    amount = result.get("amount") or {}
+    if not isinstance(amount, dict):
+        raise InputError(item.name, line, "`amount` is not an object", "save the API response unchanged")
+    return [line, *_times(bucket), _amount(amount.get("value"), item, line), _cell(amount.get("currency")),
+            *(_cell(result.get(key)) for key in COST_FIELDS)]  # fmt: skip
+
+
+def _amount(value, item: files.Input, line: int) -> str | None:
+    """The amount exactly: a JSON number (read as Decimal), a decimal string or scientific notation."""
+    if value is None:
+        return None
+    try:
+        exact = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(item.name, line, f"amount {str(value)[:40]!r} is not a number", "save the API response unchanged") from None
+    if not exact.is_finite():
+        raise InputError(item.name, line, f"amount {value!r} is not a finite number", "save the API response unchanged")
+    return "0" if exact == 0 else f"{exact:f}"

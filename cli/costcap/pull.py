@@ -1,0 +1,157 @@
+"""Fetch usage and costs from OpenAI's Usage and Costs APIs with the official SDK, and store them like the CSV exports."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+from costcap.errors import CostcapError
+from costcap.ingest import FileResult, Request, api_pages, ingest
+from costcap.ingest.records import Options
+from costcap.store import Store
+
+USAGE_GROUPS = ("model", "project_id", "api_key_id", "batch", "service_tier", "user_id")
+COST_GROUPS = ["line_item", "project_id"]
+BUCKET_LIMITS = {"1d": 31, "1h": 168}  # the most buckets one page may hold
+COST_LIMIT = 180
+DEFAULT_KEY_ENV = "OPENAI_ADMIN_KEY"
+MAX_PAGES = 100_000  # a cursor that never ends is a server bug, not a reason to loop forever
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class PullRequest:
+    since: date
+    until: date | None = None
+    bucket: str = "1d"
+    group_by: list[str] = field(default_factory=lambda: ["model", "project_id", "api_key_id", "batch", "service_tier"])
+    key_env: str = DEFAULT_KEY_ENV
+    base_url: str | None = None
+    save_dir: Path | None = None
+    max_retries: int = 5
+
+    def check(self, today: date) -> None:
+        if self.bucket not in BUCKET_LIMITS:
+            raise CostcapError(f"--bucket {self.bucket!r}: use 1d or 1h")
+        unknown = [g for g in self.group_by if g not in USAGE_GROUPS]
+        if unknown:
+            raise CostcapError(f"--group-by {unknown[0]!r}: use any of {', '.join(USAGE_GROUPS)}")
+        if self.until and self.until < self.since:
+            raise CostcapError(f"--until {self.until} is before --since {self.since}: swap them")
+        if self.since > today:
+            raise CostcapError(f"--since {self.since} is in the future")
+
+    def range(self, now: datetime) -> tuple[datetime, datetime]:
+        """[start, end) in UTC: whole days from --since to --until inclusive, or up to now."""
+        start = datetime.combine(self.since, time(0))
+        end = datetime.combine(self.until + timedelta(days=1), time(0)) if self.until else now
+        return start, min(end, now)
+
+
+def pull(store: Store, request: PullRequest, progress: Progress | None = None) -> list[FileResult]:
+    """Fetch both endpoints page by page, then store them in one transaction, replacing the range they cover."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    request.check(now.date())
+    start, end = request.range(now)
+    client = _client(request)
+    fetch = _Fetcher(request, progress, _expected_pages(request, start, end))
+    usage_params = {"bucket_width": request.bucket, "group_by": request.group_by, "limit": BUCKET_LIMITS[request.bucket]}
+    usage = fetch.pages("usage/completions", client.admin.organization.usage.with_raw_response.completions,
+                        _unix(start), _unix(end), usage_params)  # fmt: skip
+    costs = fetch.pages("costs", client.admin.organization.usage.with_raw_response.costs, _unix(start), _unix(end),
+                        {"bucket_width": "1d", "group_by": COST_GROUPS, "limit": COST_LIMIT})  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="costcap-pull-") as spool:
+        folder = request.save_dir or Path(spool)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{start:%Y-%m-%d}_{(end - timedelta(seconds=1)):%Y-%m-%d}"
+        paths = [_write(folder / f"usage_api_{stem}.jsonl", usage), _write(folder / f"costs_api_{stem}.jsonl", costs)]
+        wanted = Request([str(p) for p in paths], api_pages.KIND, Options(), replace_range=(start, end))
+        results = ingest(store, wanted)
+    if request.save_dir is None:
+        for result, endpoint in zip(results, ("usage/completions", "costs")):
+            result.path = f"OpenAI {endpoint} API, {stem.replace('_', ' to ')}"
+    return results
+
+
+def _client(request: PullRequest):
+    key = os.environ.get(request.key_env)
+    if not key:
+        raise CostcapError(
+            f"${request.key_env} is not set: put an OpenAI Admin key (sk-admin-...) in it, or name another variable"
+            " with --admin-key-env"
+        )
+    import openai
+
+    # the SDK's debug logging prints request options; the key must never reach a log
+    for name in ("openai", "httpx", "httpx2", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return openai.OpenAI(
+        api_key="not-used-by-costcap", admin_api_key=key, base_url=request.base_url, max_retries=request.max_retries,
+        timeout=60,
+    )  # fmt: skip
+
+
+class _Fetcher:
+    """Follows next_page cursors; the SDK retries 429 and 5xx with backoff, honouring retry-after."""
+
+    def __init__(self, request: PullRequest, progress: Progress | None, expected: int):
+        self.request, self.progress, self.expected, self.done = request, progress, expected, 0
+
+    def pages(self, endpoint: str, method, start: int, end: int, params: dict) -> list[str]:
+        import openai
+
+        found, cursor, seen = [], None, set()
+        for _ in range(MAX_PAGES):
+            try:
+                raw = method(start_time=start, end_time=end, **params, **({"page": cursor} if cursor else {}))
+            except openai.APIStatusError as exc:
+                raise self._refused(endpoint, exc.status_code) from None
+            except openai.APIConnectionError:
+                raise CostcapError(f"cannot reach the OpenAI API for {endpoint}: check the network, OPENAI_BASE_URL or --base-url") from None
+            text = raw.text
+            page = api_pages.parse_page(text, endpoint)
+            found.append(text)
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, max(self.expected, self.done))
+            cursor = page.get("next_page") if page.get("has_more") else None
+            if not cursor:
+                return found
+            if cursor in seen:
+                raise CostcapError(f"{endpoint}: the API returned the same next_page twice; try again later")
+            seen.add(cursor)
+        raise CostcapError(f"{endpoint}: more than {MAX_PAGES} pages; pull a shorter range")
+
+    def _refused(self, endpoint: str, status: int) -> CostcapError:
+        # never echo the server's message: for a bad key it quotes part of the key
+        env = self.request.key_env
+        if status in (401, 403):
+            return CostcapError(
+                f"OpenAI refused the key in ${env} for {endpoint} (HTTP {status}): the Usage and Costs APIs need an"
+                " Admin key (platform.openai.com/settings/organization/admin-keys), not a project key"
+            )
+        if status == 429:
+            return CostcapError(f"{endpoint}: still rate limited after {self.request.max_retries} retries; try again later")
+        return CostcapError(f"{endpoint}: HTTP {status} from the OpenAI API; try again later")
+
+
+def _expected_pages(request: PullRequest, start: datetime, end: datetime) -> int:
+    step = timedelta(days=1) if request.bucket == "1d" else timedelta(hours=1)
+    buckets = max(1, -(-(end - start) // step))
+    days = max(1, -(-(end - start) // timedelta(days=1)))
+    return -(-buckets // BUCKET_LIMITS[request.bucket]) + -(-days // COST_LIMIT)
+
+
+def _unix(moment: datetime) -> int:
+    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+
+
+def _write(path: Path, pages: list[str]) -> Path:
+    # JSON allows a line break only between tokens (inside strings it is escaped), so a page fits on one line
+    path.write_text("".join(" ".join(text.splitlines()) + "\n" for text in pages), encoding="utf-8")
+    return path

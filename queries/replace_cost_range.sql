@@ -1,0 +1,3 @@
+-- Returns the number of cost rows removed: a pull replaces every bucket, from any source, inside the range it fetched.
+DELETE FROM costs
+WHERE source_id <> $source_id AND bucket_start >= $range_start AND bucket_start < $range_end
