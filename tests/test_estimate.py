@@ -98,14 +98,14 @@ def test_deadline_and_baseline():
         ("[plan]\nitems = 5\n[candidates]\nbatch_sizes = [4]\n[failure_rate]\n1 = 0.01\n", "no rate for batch size 4"),
         ('[plan]\nitems = 5\n[candidates]\nmodels = ["gpt-9"]\n[failure_rate]\n1 = 0.01\n', "no price for 'gpt-9'"),
         ("[plan]\nitems = 5\n[failure_rate]\n1 = 1.5\n", "failure_rate.1 = 1.5"),
-        ("[plan\nitems = 5\n", "not valid TOML"),
+        ("[plan\nitems = 5\n", ":1: not valid TOML"),
     ],
 )
 def test_bad_plans_are_one_line_errors_naming_the_key(tmp_path, text, words):
     path = tmp_path / "plan.toml"
     path.write_text(text)
     result = run("estimate", path)
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}: ") and words in result.stderr, result.stderr
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}:") and words in result.stderr, result.stderr
     assert "Traceback" not in result.output
 
 

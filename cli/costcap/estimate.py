@@ -4,6 +4,7 @@ with the retries that failures cost and the rate limits that set the wall time."
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -90,9 +91,12 @@ def _read_toml(path: Path) -> dict:
     except FileNotFoundError:
         raise CostcapError(f"{path}: no such plan file (check the path)") from None
     except tomllib.TOMLDecodeError as exc:
-        raise CostcapError(f"{path}: not valid TOML ({exc})") from None
+        # Python 3.11's TOMLDecodeError has no lineno: the line is at the end of its message
+        found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+        where, what = (f"{path}:{found.group(1)}", str(exc)[: found.start()].strip()) if found else (str(path), str(exc))
+        raise CostcapError(f"{where}: not valid TOML: {what} (write key = value lines, see the README)") from None
     except UnicodeDecodeError:
-        raise CostcapError(f"{path}: not UTF-8 text") from None
+        raise CostcapError(f"{path}: not UTF-8 text (save the plan as UTF-8)") from None
 
 
 def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:

@@ -67,9 +67,9 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
 
 
 def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
-    head_text = detect.decode_head(item.name, files.head(item))
+    head_text = detect.decode_head(item.name, files.head(item), lenient=request.skip_bad)
     try:
-        kind = detect.detect(item.name, head_text) if request.kind == "auto" else request.kind
+        kind = detect.detect(item.name, head_text) if request.kind == "auto" else detect.forced(item.name, head_text, request.kind)
     except detect.UnknownKind:
         if item.explicit:
             raise

@@ -63,7 +63,12 @@ def load(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, in
 
 def _pages(item: files.Input):
     """(line, page) for a single JSON document (pretty-printed or not) or for JSON lines of pages."""
-    text = b"".join(raw for _, raw in files.lines(item)).decode("utf-8")
+    data = b"".join(raw for _, raw in files.lines(item))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(item.name, line, "the text is not UTF-8", "save the API response unchanged, as UTF-8") from None
     try:
         whole = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError:

@@ -17,8 +17,11 @@ class UnknownKind(InputError):
     """Content that is none of the kinds costcap reads."""
 
 
-def decode_head(name: str, data: bytes) -> str:
-    """The head of a file as text; binary and non-UTF-8 content is refused with the line it starts on."""
+def decode_head(name: str, data: bytes, lenient: bool = False) -> str:
+    """The head of a file as text; binary and non-UTF-8 content is refused with the line it starts on.
+
+    lenient (--skip-bad): a bad byte only spoils its own line, which the line readers then skip and count.
+    """
     if b"\x00" in data:
         raise UnknownKind(name, None, "this is a binary file, not an export or a log", "point costcap at CSV, JSONL or log files")
     try:
@@ -26,6 +29,8 @@ def decode_head(name: str, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3:  # a multi-byte character cut by the head's length limit
             text = data[: exc.start].decode("utf-8")
+        elif lenient:
+            text = data.decode("utf-8", errors="replace")
         else:
             line = data[: exc.start].count(b"\n") + 1
             raise InputError(name, line, "the text is not UTF-8", "re-export the file as UTF-8") from None
@@ -55,6 +60,13 @@ def detect(name: str, text: str) -> str:
     if any(_looks_like_log(line) for line in lines[:50]):
         return "structlog"
     raise UnknownKind(name, 1, "cannot tell what kind of file this is", f"pass --kind, one of: {', '.join(KINDS)}")
+
+
+def forced(name: str, text: str, kind: str) -> str:
+    """The kind given with --kind, once the file is known to hold something."""
+    if not text.strip():
+        raise UnknownKind(name, None, "the file is empty", "export it again or leave it out")
+    return kind
 
 
 def _csv_header(line: str) -> list[str]:

@@ -93,7 +93,9 @@ def _store(con, item, names, wanted, table: str, source_id: int, now: datetime) 
 
 def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     con.execute(_mapping_view(names, wanted))
-    total = con.execute(sql.load("count_export_rows")).fetchone()[0]
+    total = con.execute(sql.load("count_export_rows")).fetchall()[0][0]
+    if not total:
+        raise InputError(name, 1, "the export has a header and no rows", "export a period that has usage, or leave the file out")
     _reject_bad_row(con, name, f"find_bad_{table}_row", now)
     plural = "usage" if table == "usage" else "costs"
     stored = con.execute(sql.load(f"insert_{plural}"), {"source_id": source_id}).fetchone()[0]

@@ -1,0 +1,47 @@
+"""Crash safety: an ingest killed with SIGKILL halfway leaves the store as it was before."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+
+from costcap import sql
+
+LINE = '{"event": "llm_call", "feature": "f%d", "model": "gpt-4o-mini", "prompt_tokens": %d, "completion_tokens": 20, "request_id": "req_%d", "timestamp": "2026-11-01T10:00:00Z"}\n'
+
+
+def totals(db) -> tuple:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql.load("store_totals")).fetchone()
+    finally:
+        con.close()
+
+
+def ingest(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "costcap", "ingest", *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_sigkill_halfway_leaves_the_store_as_it_was(tmp_path):
+    db = tmp_path / "store.duckdb"
+    (tmp_path / "small.jsonl").write_text(LINE % (0, 100, 0))
+    assert ingest(tmp_path / "small.jsonl", "--db", db).wait() == 0
+    before = totals(db)
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(LINE % (i % 7, 100 + i % 50, i) for i in range(1, 600_001)))
+    started = time.monotonic()
+    running = ingest(big, "--db", db)
+    time.sleep(2.0)  # well into parsing: the whole file takes several seconds
+    assert running.poll() is None, "the ingest ended before it could be killed; make the file bigger"
+    os.kill(running.pid, signal.SIGKILL)
+    running.wait()
+    assert time.monotonic() - started < 60
+    assert totals(db) == before  # the store opens and holds exactly what it held
+    (tmp_path / "next.jsonl").write_text(LINE % (1, 100, 1))
+    assert ingest(tmp_path / "next.jsonl", "--db", db).wait() == 0  # and the store takes the next ingest
+    assert totals(db)[1] == before[1] + 1
