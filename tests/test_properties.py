@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import tempfile
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def stored_total(data: bytes) -> Decimal:
 def test_pricing_is_additive_and_order_free(calls, seed):
     catalog = prices.builtin()
     by_python = sum(
-        prices.call_cost(catalog.rates(c["model"], __import__("datetime").date.fromisoformat(c["day"])), c["prompt_tokens"], 0, c["completion_tokens"])
+        prices.call_cost(catalog.rates(c["model"], date.fromisoformat(c["day"])), c["prompt_tokens"], 0, c["completion_tokens"])
         for c in calls
     )  # fmt: skip
     shuffled = calls[:]

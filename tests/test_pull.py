@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import threading
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import duckdb
 import pytest
 
 from conftest import SAMPLE_DATA, ok, ok_json, run
@@ -134,9 +136,7 @@ def test_amounts_keep_every_digit_whether_string_or_number(api):
     serve_sample_data(api)
     ok("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url)
     with open(COST_CSV, newline="") as fh:
-        exact = sum(__import__("decimal").Decimal(r["amount_value"]) for r in csv.DictReader(fh))
-    import duckdb
-
+        exact = sum(Decimal(r["amount_value"]) for r in csv.DictReader(fh))
     con = duckdb.connect("costcap.duckdb", read_only=True)
     assert con.execute("SELECT sum(amount) FROM costs").fetchone()[0] == exact
     con.close()

@@ -113,22 +113,18 @@ def audit(store: Store, settings: Settings) -> Report:
     report = Report(
         settings, settings.since or first, settings.until or last, billed, attributed,
         calls=sum(r["calls"] for r in features), unpriced_calls=sum(r["unpriced_calls"] for r in features),
-        breakdowns=breakdowns, gaps=_gaps(store), unpriced=_dicts(store, "audit_unpriced"), findings=[],
+        breakdowns=breakdowns, gaps=_gaps(store), unpriced=store.dicts("audit_unpriced"), findings=[],
     )  # fmt: skip
     _add_billed_days(report)
     report.findings = sorted(_findings(store, report), key=_by_saving)
     return report
 
 
-def _dicts(store: Store, name: str, **params) -> list[dict]:
-    return store.dicts(name, **params)
-
-
 def _billed(store: Store) -> Billed:
     """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices."""
     billed = Billed()
     sources = set()
-    for day in _dicts(store, "audit_billed_days"):
+    for day in store.dicts("audit_billed_days"):
         if day["cost_rows"]:
             amount, source = day["charged_usd"], "cost export"
         elif day["usage_rows"]:
@@ -150,7 +146,7 @@ def _billed(store: Store) -> Billed:
 
 def breakdown(store: Store, key: str) -> list[dict]:
     """Spend per value of one key, with its share of the total and the cost of one call."""
-    rows = _dicts(store, "audit_breakdown_usage" if key in USAGE_KEYS else "audit_breakdown", by=key)
+    rows = store.dicts("audit_breakdown_usage" if key in USAGE_KEYS else "audit_breakdown", by=key)
     total = sum((r["cost_usd"] or Decimal(0) for r in rows), Decimal(0))
     for row in rows:
         cost, priced_calls = row["cost_usd"] or Decimal(0), row["calls"] - row["unpriced_calls"]
@@ -178,7 +174,7 @@ def _add_billed_days(report: Report) -> None:
 
 def _gaps(store: Store) -> list[dict]:
     """Billed minus attributed per day and model, a side with no rows counting as zero."""
-    rows = _dicts(store, "audit_gaps")
+    rows = store.dicts("audit_gaps")
     for row in rows:
         row["unattributed_usd"] = (row["billed_usd"] or Decimal(0)) - (row["attributed_usd"] or Decimal(0))
     return rows
@@ -189,18 +185,18 @@ def _by_saving(finding: Finding):
 
 
 def _findings(store: Store, report: Report) -> list[Finding]:
-    profiles = _dicts(store, "audit_profile")
-    waste = _dicts(store, "audit_waste")
+    profiles = store.dicts("audit_profile")
+    waste = store.dicts("audit_waste")
     found: list[Finding] = []
     found += _uncapped_output(store, report.settings, profiles)
     found += _truncation(waste)
     found += _retry_waste(waste)
-    found += _rate_limited(waste, _dicts(store, "audit_rate_minutes"))
+    found += _rate_limited(waste, store.dicts("audit_rate_minutes"))
     found += _batch_eligible(store, report.settings, profiles)
     found += _model_tiering(store, profiles)
     found += _prompt_caching(store, profiles)
     found += _concentration(report.breakdowns["feature"])
-    found += _spend_spikes(_dicts(store, "audit_feature_days"))
+    found += _spend_spikes(store.dicts("audit_feature_days"))
     found += _unattributed(report)
     found += _unpriced(report.unpriced)
     return found
@@ -299,7 +295,7 @@ def _reprice(store: Store, wanted: list[tuple[str, str, str | None]], tier: str 
     if not wanted:
         return {}
     features, models, targets = (list(x) for x in zip(*wanted))
-    rows = _dicts(store, "audit_reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
+    rows = store.dicts("audit_reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
     return {(r["feature"], r["model"]): r for r in rows}
 
 
@@ -377,14 +373,12 @@ def _prompt_caching(store: Store, profiles: list[dict]) -> list[Finding]:
     }
     if not wanted:
         return []
-    features, models = [f for f, _ in wanted], [m for _, m in wanted]
-    low = {(r["feature"], r["model"]): r["saving_usd"] for r in _dicts(
-        store, "audit_caching", features=features, models=models, prefixes=[CACHE_MIN_PROMPT] * len(wanted))}
-    high = {(r["feature"], r["model"]): r["saving_usd"] for r in _dicts(
-        store, "audit_caching", features=features, models=models, prefixes=list(wanted.values()))}  # fmt: skip
+    rows = store.dicts("audit_caching", features=[f for f, _ in wanted], models=[m for _, m in wanted],
+                       low=[CACHE_MIN_PROMPT] * len(wanted), high=list(wanted.values()))  # fmt: skip
+    savings = {(r["feature"], r["model"]): (r["low_usd"], r["high_usd"]) for r in rows}
     found = []
     for key, prefix in wanted.items():
-        lo, hi = low.get(key) or Decimal(0), high.get(key) or Decimal(0)
+        lo, hi = savings.get(key, (Decimal(0), Decimal(0)))
         if hi <= 0:
             continue
         found.append(Finding(
