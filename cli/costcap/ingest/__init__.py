@@ -12,7 +12,7 @@ from pathlib import Path
 
 from costcap import sql
 from costcap.errors import InputError
-from costcap.ingest import api_pages, batch_output, detect, exports, files, loglines, records
+from costcap.ingest import api_pages, batch_output, bulk, detect, exports, files, loglines, records
 from costcap.ingest.records import BadRecord, Options
 from costcap.store import Store
 
@@ -78,16 +78,18 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
     # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses to register Arrow data after it
     prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
     grows = prior is not None and kind in LINE_KINDS and prior[3] == kind
-    sha, size, prefix = files.digest(item, prior[1] if grows else None)
+    content = files.digest(item, prior[1] if grows else None)
+    sha, size = content.sha256, content.size
     if store.con.execute(sql.load("find_source_by_sha"), {"sha256": sha}).fetchall():
         return FileResult(item.name, kind, "unchanged")
-    appended = grows and prefix == prior[0] and size > prior[1]
+    appended = grows and content.prefix_sha256 == prior[0] and size > prior[1]
     skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
     source_id = store.con.execute(sql.load("next_source_id")).fetchall()[0][0]
     result = FileResult(item.name, kind, "appended" if appended else "ingested", first_line=first_line)
     spend_query = None
     if kind in LINE_KINDS:
-        lines_read = _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress)
+        reader = LineReader(store, item, kind, source_id, request, result)
+        lines_read = reader.load(skip_bytes, progress, bulk_ok=not content.lone_cr)
     elif kind == api_pages.KIND:
         result.rows, result.skipped, result.duplicates, table = api_pages.load(store.con, item, source_id, request.options.now)
         if request.replace_range and table:
@@ -109,35 +111,65 @@ def _stored_path(item: files.Input) -> str:
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 
-def _load_lines(store, item, kind, source_id, request, skip_bytes, result, progress) -> int:
-    """Parse, check and stage every line, then move the staged calls into the store; returns lines read."""
-    parse = loglines.parse if kind == "structlog" else batch_output.parse
-    to_row = _log_row if kind == "structlog" else batch_output.to_row
-    store.con.execute(sql.load("create_incoming_calls"))
-    staged, chunk = 0, _empty_chunk()
-    line_no = result.first_line - 1
-    for offset, raw in files.lines(item, skip_bytes):
-        line_no += 1
+class LineReader:
+    """Reads a log or Batch output file line by line, or structlog logs through the bulk path and its leftovers."""
+
+    def __init__(self, store: Store, item: files.Input, kind: str, source_id: int, request: Request, result: FileResult):
+        self.store, self.item, self.kind, self.source_id = store, item, kind, source_id
+        self.request, self.result = request, result
+
+    def load(self, skip_bytes: int, progress: Progress | None, bulk_ok: bool) -> int:
+        """Store every call, then drop those whose request_id is stored already; returns the lines read."""
+        done = self._bulk(skip_bytes, progress) if bulk_ok else None
+        if done is None:
+            lines, stored = self._read(self._numbered(skip_bytes, progress))
+        else:
+            lines, stored = done.lines, done.stored + self._read(bulk.leftover_lines(self.store.con))[1]
+        found = self.store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": self.source_id})
+        self.result.duplicates = found.fetchone()[0]
+        self.result.rows = stored - self.result.duplicates
+        self.result.skipped = lines - stored - self.result.bad
+        return lines
+
+    def _bulk(self, skip_bytes: int, progress: Progress | None) -> bulk.Outcome | None:
+        if self.kind != "structlog" or not bulk.usable(self.request.options):
+            return None
         try:
-            row = _parse_line(raw, parse, to_row, request.options)
-        except BadRecord as exc:
-            _bad_line(item, line_no, exc, request, result)
-            continue
-        if row is None:
-            result.skipped += 1
-            continue
-        row["source_id"], row["line"] = source_id, line_no
-        for name in CALL_COLUMNS:
-            chunk[name].append(row[name])
-        if len(chunk["line"]) >= CHUNK_ROWS:
-            staged += _stage(store, chunk)
-            chunk = _empty_chunk()
-            if progress:
-                progress(offset, item.size)
-    staged += _stage(store, chunk)
-    result.rows = store.con.execute(sql.load("insert_calls")).fetchone()[0]
-    result.duplicates = staged - result.rows
-    return line_no - result.first_line + 1
+            return bulk.load(self.store.con, self.item, self.source_id, self.result.first_line, skip_bytes,
+                             self.request.options, progress)  # fmt: skip
+        except bulk.NotBulk:
+            self.store.con.execute(sql.load("delete_source_calls"), {"source_id": self.source_id})
+            return None
+
+    def _numbered(self, skip_bytes: int, progress: Progress | None):
+        line_no = self.result.first_line - 1
+        for offset, raw in files.lines(self.item, skip_bytes):
+            line_no += 1
+            yield line_no, raw
+            if progress and line_no % CHUNK_ROWS == 0:
+                progress(offset, self.item.size)
+
+    def _read(self, numbered) -> tuple[int, int]:
+        """Parse and check each (line number, raw line), storing calls in chunks; returns (lines, calls stored)."""
+        parse = loglines.parse if self.kind == "structlog" else batch_output.parse
+        to_row = _log_row if self.kind == "structlog" else batch_output.to_row
+        lines, stored, chunk = 0, 0, _empty_chunk()
+        for line_no, raw in numbered:
+            lines += 1
+            try:
+                row = _parse_line(raw, parse, to_row, self.request.options)
+            except BadRecord as exc:
+                _bad_line(self.item, line_no, exc, self.request, self.result)
+                continue
+            if row is None:
+                continue
+            row["source_id"], row["line"] = self.source_id, line_no
+            for name in CALL_COLUMNS:
+                chunk[name].append(row[name])
+            if len(chunk["line"]) >= CHUNK_ROWS:
+                stored += _store_chunk(self.store, chunk)
+                chunk = _empty_chunk()
+        return lines, stored + _store_chunk(self.store, chunk)
 
 
 def _parse_line(raw: bytes, parse, to_row, options: Options) -> dict | None:
@@ -170,13 +202,13 @@ def _empty_chunk() -> dict[str, list]:
     return {name: [] for name in CALL_COLUMNS}
 
 
-def _stage(store: Store, chunk: dict[str, list]) -> int:
+def _store_chunk(store: Store, chunk: dict[str, list]) -> int:
     rows = len(chunk["line"])
     if rows:
         import pyarrow as pa
 
         store.con.register("incoming_chunk", pa.table(chunk, schema=_arrow_schema()))
-        store.con.execute(sql.load("stage_calls"))
+        store.con.execute(sql.load("store_calls_chunk"))
         store.con.unregister("incoming_chunk")
     return rows
 

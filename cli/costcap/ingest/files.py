@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,11 +84,23 @@ def head(item: Input, limit: int = 65536) -> bytes:
         raise InputError(item.name, None, f"cannot read the gzip content ({exc})", "re-download or unzip the file") from None
 
 
-def digest(item: Input, prefix_bytes: int | None = None) -> tuple[str, int, str | None]:
+@dataclass
+class Digest:
+    """What one pass over the content found: its sha256 and length, the sha256 of a prefix, and whether a line
+    holds a carriage return that does not end it (Arrow splits lines there, Python does not)."""
+
+    sha256: str
+    size: int
+    prefix_sha256: str | None
+    lone_cr: bool
+
+
+def digest(item: Input, prefix_bytes: int | None = None) -> Digest:
     """sha256 of the whole content, its length, and the sha256 of its first `prefix_bytes` bytes."""
     whole = hashlib.sha256()
     prefix_hash = None
     seen = 0
+    lone_cr = False
     try:
         with item.open() as stream:
             while chunk := stream.read(_CHUNK):
@@ -98,12 +111,31 @@ def digest(item: Input, prefix_bytes: int | None = None) -> tuple[str, int, str 
                     whole.update(chunk[cut:])
                 else:
                     whole.update(chunk)
+                # a CRLF cut by the chunk boundary counts as lone: the slow path is always right
+                lone_cr = lone_cr or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))
                 seen += len(chunk)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(item.name, None, f"the gzip content is damaged ({exc})", "re-download the file") from None
     if prefix_bytes == 0:
         prefix_hash = hashlib.sha256().hexdigest()
-    return whole.hexdigest(), seen, prefix_hash
+    return Digest(whole.hexdigest(), seen, prefix_hash, lone_cr)
+
+
+@contextmanager
+def arrow_stream(item: Input, skip_bytes: int = 0):
+    """A pyarrow input stream of the (decompressed) content from `skip_bytes` on, for Arrow's readers."""
+    import pyarrow as pa
+
+    raw = pa.OSFile(str(item.path))
+    stream = pa.CompressedInputStream(raw, "gzip") if item.gzipped else raw
+    try:
+        if skip_bytes and not item.gzipped:
+            raw.seek(skip_bytes)
+        elif skip_bytes:
+            _skip(stream, skip_bytes)
+        yield stream
+    finally:
+        stream.close()
 
 
 def lines(item: Input, skip_bytes: int = 0):

@@ -9,6 +9,9 @@ import re
 from costcap.ingest.records import BadRecord
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# Spellings of infinity and NaN that DuckDB's JSON reader (the bulk path) accepts beside Python's own three;
+# strings are matched first so that their text is left alone.
+NON_FINITE = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?)(infinity|inf|nan)(?![\w.])', re.IGNORECASE)
 # ConsoleRenderer: optional timestamp, [level] padded to 9, then the event padded to 30, then sorted key=value pairs.
 CONSOLE_HEAD = re.compile(
     r"^(?:(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?|\d{9,}(?:\.\d+)?)\s+)?"
@@ -42,20 +45,43 @@ def parse(line: str) -> dict | None:
     return None
 
 
+def _first_wins(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object whose key repeats keeps the first value, as DuckDB's reader (the bulk path) does."""
+    record = dict(pairs)
+    if len(record) < len(pairs):
+        record = {}
+        for key, value in pairs:
+            record.setdefault(key, value)
+    return record
+
+
 def _json_line(text: str) -> dict | None:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        raise BadRecord("the line is not valid JSON: cut short or corrupted") from None
-    return value if isinstance(value, dict) else None
+    value = _json_object(text)
+    if value is None:
+        raise BadRecord("the line is not valid JSON: cut short or corrupted")
+    return value
 
 
 def _embedded_json(text: str) -> dict | None:
+    return _json_object(text[text.index("{"):])
+
+
+def _json_object(text: str) -> dict | None:
+    """The JSON object in `text` (the first of a repeated key wins), or None."""
     try:
-        value = json.loads(text[text.index("{"):])
+        value = json.loads(text, object_pairs_hook=_first_wins)
     except json.JSONDecodeError:
-        return None
+        try:
+            value = json.loads(NON_FINITE.sub(_python_spelling, text), object_pairs_hook=_first_wins)
+        except json.JSONDecodeError:
+            return None
     return value if isinstance(value, dict) else None
+
+
+def _python_spelling(match: re.Match) -> str:
+    if match.group(2) is None:
+        return match.group(0)
+    return "NaN" if match.group(2).lower() == "nan" else match.group(1) + "Infinity"
 
 
 def _console(match: re.Match) -> dict:
