@@ -154,22 +154,24 @@ def console_lines(count: int, seed: int = SEED) -> Iterator[str]:
 
 
 def usage_csv_lines(count: int, seed: int = SEED) -> Iterator[str]:
-    """A 2026 usage export of `count` hourly buckets (header first), counts written as floats like the dashboard."""
+    """A 2026 usage export of `count` rows (header first), counts written as floats like the dashboard: hourly
+    buckets, or 1-minute ones when hours would run past DAYS."""
     rng = random.Random(seed)
     yield USAGE_HEADER
     start = int((START - datetime(1970, 1, 1)).total_seconds())
-    per_hour = len(USAGE_MODELS) * len(PROJECTS) * len(KEYS) * 2
+    per_bucket = len(USAGE_MODELS) * len(PROJECTS) * len(KEYS) * 2
+    width = 3600 if count / per_bucket * 3600 <= DAYS * 86400 else 60
     for i in range(count):
-        hour, combo = divmod(i, per_hour)
+        bucket, combo = divmod(i, per_bucket)
         model, rest = USAGE_MODELS[combo % 4], combo // 4
         project, key, batch = PROJECTS[rest % 2], KEYS[(rest // 2) % 3], rest // 6 == 1
-        begin = start + hour * 3600
+        begin = start + bucket * width
         inp, out = rng.randrange(1000, 900_000), rng.randrange(100, 90_000)
         cached = rng.randrange(inp // 2) if not batch and rng.random() < 0.4 else 0
         iso = (datetime(1970, 1, 1) + timedelta(seconds=begin)).isoformat()
-        iso_end = (datetime(1970, 1, 1) + timedelta(seconds=begin + 3600)).isoformat()
+        iso_end = (datetime(1970, 1, 1) + timedelta(seconds=begin + width)).isoformat()
         yield (
-            f"{begin},{begin + 3600},{iso}+00:00,{iso_end}+00:00,{project},{rng.randrange(1, 400)}.0,"
+            f"{begin},{begin + width},{iso}+00:00,{iso_end}+00:00,{project},{rng.randrange(1, 400)}.0,"
             f"user-4BhNtYH0z7dWbBtz,{key},{model},{batch},default,,{inp}.0,{out}.0,{cached}.0,0.0,{inp - cached}.0,"
             f"{inp - cached}.0,{out}.0,{cached}.0,0.0,0.0,0.0,0.0,0.0,0.0"
         )

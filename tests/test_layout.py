@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
 
 from conftest import SAMPLE_DATA, ok, run
-from costcap import __version__, prices, sql
+from costcap import __version__, entry, prices, sql
+from costcap.main import app
 from costcap.store import Store
 
 CORE = [
     "costcap", "costcap.errors", "costcap.sql", "costcap.prices", "costcap.tokens", "costcap.store",
     "costcap.config", "costcap.ingest", "costcap.ingest.files", "costcap.ingest.detect", "costcap.ingest.records",
     "costcap.ingest.loglines", "costcap.ingest.batch_output", "costcap.ingest.exports", "costcap.audit", "costcap.budget",
-    "costcap.estimate",
+    "costcap.estimate", "costcap.ingest.bulk",
 ]  # fmt: skip
 
 
@@ -22,6 +27,32 @@ def test_core_never_imports_typer_or_rich():
     code = f"import sys\nfor m in {CORE!r}: __import__(m)\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich')))"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert found.stdout.strip() == "[]"
+
+
+def test_stored_top_level_help_is_what_typer_renders_now():
+    got = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, prog_name="costcap").stdout
+    if os.environ.get("COSTCAP_UPDATE_GOLDEN"):
+        Path(entry.HELP_FILE).write_text(got, encoding="utf-8")
+    assert got == Path(entry.HELP_FILE).read_text(encoding="utf-8"), "re-run with COSTCAP_UPDATE_GOLDEN=1"
+
+
+def test_version_and_help_start_without_typer_rich_or_duckdb():
+    code = (
+        "import sys\nfrom costcap.entry import run\nsys.argv = ['costcap', sys.argv[1]]\n"
+        "try:\n    run()\nexcept SystemExit as done:\n    assert done.code == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'typer', 'rich', 'click', 'duckdb', 'polars'}))"
+    )
+    for flag in ("--version", "--help"):
+        found = subprocess.run([sys.executable, "-c", code, flag], capture_output=True, text=True, check=True)
+        assert found.stdout.strip().splitlines()[-1] == "[]", found.stdout
+    assert "Usage: costcap [OPTIONS] COMMAND" in found.stdout
+
+
+def test_no_arguments_prints_the_help_and_is_a_usage_error():
+    done = subprocess.run([sys.executable, "-m", "costcap"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stdout == Path(entry.HELP_FILE).read_text(encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "costcap", "prices", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "Usage: costcap prices" in done.stdout  # everything else goes to Typer
 
 
 def test_version_and_module_entry_point():

@@ -1,5 +1,5 @@
 """Entry point for `python -m costcap`."""
 
-from costcap.main import run
+from costcap.entry import run
 
 run()

@@ -44,8 +44,3 @@ app.command("prices")(user_errors(prices_command.prices))
 app.command("tokens")(user_errors(tokens_command.tokens))
 app.command("budget")(user_errors(budget_command.budget))
 app.command("estimate")(user_errors(estimate_command.estimate))
-
-
-def run() -> None:
-    """Console-script entry point."""
-    app()
