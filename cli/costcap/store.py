@@ -56,6 +56,8 @@ class Store:
         self.catalog = catalog
         self.con = _connect(path)
         self.con.execute("SET TimeZone = 'UTC'")
+        # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
+        self.con.execute("SET enable_progress_bar = false")
         self._migrate()
         for name in SESSION_OBJECTS:
             self.con.execute(sql.load(name))

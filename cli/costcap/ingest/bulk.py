@@ -18,7 +18,7 @@ from costcap.ingest import files
 from costcap.ingest.records import FIELD_KEYS, Options
 
 # Lines per round trip to DuckDB: enough record batches for both cores, few enough to keep memory flat.
-ROUND_BYTES = 64 << 20
+ROUND_BYTES = 32 << 20
 ARROW_BLOCK_BYTES = 8 << 20
 # A byte never in a JSON or console line: a line holding it is not split into one cell, so the file goes back.
 _DELIMITER = "\x1f"
@@ -54,19 +54,23 @@ def load(con, item: files.Input, source_id: int, first_line: int, skip_bytes: in
     con.execute(sql.load("create_bulk_leftovers"))
     outcome = Outcome(0, 0, 0)
     offset = skip_bytes
+    params = {"source_id": source_id, "default_model": options.default_model, "now": options.now}
     for table in _rounds(item, skip_bytes, first_line):
         con.register("bulk_lines", table)
         if not outcome.lines:
             con.execute(sql.load("create_view_bulk_records"))
             con.execute(fields_view(options))
-        con.execute(sql.load("stage_bulk_batch"), {"default_model": options.default_model, "now": options.now})
-        outcome.stored += con.execute(sql.load("insert_bulk_calls"), {"source_id": source_id}).fetchone()[0]
-        outcome.leftovers += con.execute(sql.load("stage_bulk_leftovers")).fetchone()[0]
+        stored = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
+        first = first_line + outcome.lines
+        left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
         con.unregister("bulk_lines")
+        _release_arrow_memory()
+        outcome.stored, outcome.leftovers = outcome.stored + stored - left, outcome.leftovers + left
         outcome.lines += table.num_rows
         offset += _bytes(table)
         if progress:
             progress(offset, item.size)
+    con.execute(sql.load("delete_bulk_placeholders"), {"source_id": source_id})
     return outcome
 
 
@@ -147,7 +151,8 @@ def _texts(item: files.Input, skip_bytes: int):
     import pyarrow.csv as pcsv
 
     options = (
-        pcsv.ReadOptions(column_names=["text"], block_size=ARROW_BLOCK_BYTES),
+        # one thread: parsing a single undelimited column is cheap, and threads read far ahead of DuckDB
+        pcsv.ReadOptions(column_names=["text"], block_size=ARROW_BLOCK_BYTES, use_threads=False),
         pcsv.ParseOptions(delimiter=_DELIMITER, quote_char=False, escape_char=False, ignore_empty_lines=False),
         pcsv.ConvertOptions(column_types={"text": pa.string()}, strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
@@ -158,6 +163,14 @@ def _texts(item: files.Input, skip_bytes: int):
                     yield batch.column(0)
         except pa.ArrowException as exc:
             raise NotBulk(str(exc)) from None
+
+
+def _release_arrow_memory() -> None:
+    """Give back what Arrow's pool keeps once a batch is done (DuckDB's scan of it allocates there too): without
+    this, peak RSS grows to the file's size."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _bytes(table) -> int:

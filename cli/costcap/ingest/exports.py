@@ -87,7 +87,7 @@ def store_rows(con, name: str, table: str, names: list[str], rows: list[list], s
 
 def _store(con, item, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
-    _load(con, item, len(names))
+    _load(con, item, len(names), _raw_columns(names, wanted).values())
     return _checked_insert(con, item.name, names, wanted, table, source_id, now)
 
 
@@ -114,22 +114,29 @@ def _require_usage_columns(item: Input, names: list[str]) -> None:
         )
 
 
-def _load(con, item: Input, width: int) -> None:
+def _load(con, item: Input, width: int, keep) -> None:
     columns = {f"column{i}": "VARCHAR" for i in range(width)}
-    params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none"}
+    params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none", "keep": list(keep)}
     try:
         con.execute(sql.load("read_export_csv"), params)
     except duckdb.Error as exc:
         raise _csv_error(item, exc) from None
 
 
-def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
-    """A view naming the raw columns; every identifier comes from the fixed lists above, never from the file."""
-    selected = []
+def _raw_columns(names: list[str], wanted: dict[str, list[str]]) -> dict[str, str]:
+    """Our column name -> the raw column (column<i>) that carries it, for the columns the export has."""
+    found = {}
     for ours, theirs in wanted.items():
         index = next((names.index(n) for n in theirs if n in names), None)
-        source = f"column{index}" if index is not None else "CAST(NULL AS VARCHAR)"
-        selected.append(f"{source} AS {ours}")
+        if index is not None:
+            found[ours] = f"column{index}"
+    return found
+
+
+def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
+    """A view naming the raw columns; every identifier comes from the fixed lists above, never from the file."""
+    raw = _raw_columns(names, wanted)
+    selected = [f"{raw.get(ours, 'CAST(NULL AS VARCHAR)')} AS {ours}" for ours in wanted]
     return "CREATE OR REPLACE TEMP VIEW export_rows AS SELECT line, " + ", ".join(selected) + " FROM raw_export"
 
 
