@@ -1,6 +1,7 @@
 -- Returns attributed spend per group of calls ($by: feature, model, day, batch_type or order), with cost per order where calls carry one.
 WITH keyed AS (
-    SELECT *,
+    -- read twice below: only the columns used, or DuckDB keeps every column of every call
+    SELECT order_id, priced, cost_usd, input_tokens, output_tokens,
         CASE $by
             WHEN 'model' THEN model
             WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
