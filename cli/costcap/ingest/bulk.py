@@ -55,23 +55,42 @@ def load(con, item: files.Input, source_id: int, first_line: int, skip_bytes: in
     outcome = Outcome(0, 0, 0)
     offset = skip_bytes
     params = {"source_id": source_id, "default_model": options.default_model, "now": options.now}
-    for table in _rounds(item, skip_bytes, first_line):
-        con.register("bulk_lines", table)
-        if not outcome.lines:
-            con.execute(sql.load("create_view_bulk_records"))
-            con.execute(fields_view(options))
-        stored = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
-        first = first_line + outcome.lines
-        left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
-        con.unregister("bulk_lines")
-        _release_arrow_memory()
-        outcome.stored, outcome.leftovers = outcome.stored + stored - left, outcome.leftovers + left
-        outcome.lines += table.num_rows
-        offset += _bytes(table)
-        if progress:
-            progress(offset, item.size)
+    batch, registered = _Batch(), False
+    try:
+        for table in _rounds(item, skip_bytes, first_line):
+            batch.table = table
+            if not registered:
+                con.register("bulk_lines", batch)  # DuckDB reads the schema now: a batch must be in it
+                registered = True
+                con.execute(sql.load("create_view_bulk_records"))
+                con.execute(fields_view(options))
+            stored = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
+            first = first_line + outcome.lines
+            left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
+            batch.table = None
+            _release_arrow_memory()
+            outcome.stored, outcome.leftovers = outcome.stored + stored - left, outcome.leftovers + left
+            outcome.lines += table.num_rows
+            offset += _bytes(table)
+            if progress:
+                progress(offset, item.size)
+    finally:
+        if registered:
+            con.unregister("bulk_lines")
     con.execute(sql.load("delete_bulk_placeholders"), {"source_id": source_id})
     return outcome
+
+
+class _Batch:
+    """The current batch of lines, handed to DuckDB through the Arrow C stream interface. DuckDB keeps what was
+    registered until the ingest's transaction ends, so this one holder is registered once and emptied after each
+    batch; registering each batch itself kept every batch of the file in memory."""
+
+    def __init__(self):
+        self.table = None
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.table.__arrow_c_stream__(requested_schema)
 
 
 def leftover_lines(con) -> Iterator[tuple[int, bytes]]:
