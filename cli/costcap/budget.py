@@ -125,6 +125,8 @@ def _add_overruns(store: Store, params: dict, groups: list[Group]) -> None:
     caps = [g.recommended_max_tokens for g in groups]
     found = store.con.execute(sql.load("budget_overruns"), {**params, "groups": names, "caps": caps}).fetchall()
     by_name = {g.group: g for g in groups}
+    for g in groups:  # a group with no call above its cap is not in `found`
+        g.would_truncate_rate = 0.0
     for name, over, tokens, saving, unpriced in found:
         g = by_name[name]
         g.would_truncate_rate = over / g.calls
