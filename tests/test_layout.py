@@ -48,6 +48,12 @@ def test_version_and_help_start_without_typer_rich_or_duckdb():
     assert "Usage: costcap [OPTIONS] COMMAND" in found.stdout
 
 
+def test_the_cli_loads_duckdb_polars_openai_and_tiktoken_only_when_a_command_runs():
+    code = "import sys, costcap.main\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'duckdb', 'polars', 'pyarrow', 'openai', 'tiktoken'}))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
+
+
 def test_no_arguments_prints_the_help_and_is_a_usage_error():
     done = subprocess.run([sys.executable, "-m", "costcap"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == Path(entry.HELP_FILE).read_text(encoding="utf-8")

@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from costcap import sql
 from costcap.errors import CostcapError, StoreBusyError
 from costcap.prices import MILLION, TIERS, Catalog, Rates
@@ -133,7 +131,9 @@ class Store:
             self.con.execute(f"INSERT INTO {table} VALUES " + ", ".join([marks] * len(rows)), values)
 
 
-def _connect(path: str) -> duckdb.DuckDBPyConnection:
+def _connect(path: str):
+    import duckdb  # here, not at the top: `costcap CMD --help` need not load DuckDB
+
     if path != MEMORY:
         parent = Path(path).resolve().parent
         if not parent.is_dir():

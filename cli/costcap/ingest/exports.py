@@ -6,8 +6,6 @@ import csv
 import re
 from datetime import datetime
 
-import duckdb
-
 from costcap import sql
 from costcap.errors import InputError
 from costcap.ingest.files import Input
@@ -115,6 +113,8 @@ def _require_usage_columns(item: Input, names: list[str]) -> None:
 
 
 def _load(con, item: Input, width: int, keep) -> None:
+    import duckdb
+
     columns = {f"column{i}": "VARCHAR" for i in range(width)}
     params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none", "keep": list(keep)}
     try:
@@ -146,7 +146,7 @@ def _reject_bad_row(con, name: str, query: str, now: datetime) -> None:
         raise InputError(name, bad[0], bad[1], "fix that row, or export or pull it again")
 
 
-def _csv_error(item: Input, exc: duckdb.Error) -> InputError:
+def _csv_error(item: Input, exc: Exception) -> InputError:
     message = str(exc)
     found = _DUCKDB_LINE.search(message)
     line = int(found.group(1)) if found else None
