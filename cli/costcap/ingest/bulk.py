@@ -52,33 +52,42 @@ def load(con, item: files.Input, source_id: int, first_line: int, skip_bytes: in
          progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Store the calls SQL reads exactly; keep the other lines in bulk_leftovers. Raises NotBulk."""
     con.execute(sql.load("create_bulk_leftovers"))
-    outcome = Outcome(0, 0, 0)
-    offset = skip_bytes
-    params = {"source_id": source_id, "default_model": options.default_model, "now": options.now}
-    batch, registered = _Batch(), False
+    outcome, offset = Outcome(0, 0, 0), skip_bytes
+    batch = _Batch()
     try:
         for table in _rounds(item, skip_bytes, first_line):
             batch.table = table
-            if not registered:
-                con.register("bulk_lines", batch)  # DuckDB reads the schema now: a batch must be in it
-                registered = True
-                con.execute(sql.load("create_view_bulk_records"))
-                con.execute(fields_view(options))
-            stored = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
-            first = first_line + outcome.lines
-            left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
+            if not batch.registered:
+                _register(con, batch, options)
+            stored, left = _store_batch(con, source_id, first_line + outcome.lines, options)
             batch.table = None
             _release_arrow_memory()
-            outcome.stored, outcome.leftovers = outcome.stored + stored - left, outcome.leftovers + left
+            outcome.stored, outcome.leftovers = outcome.stored + stored, outcome.leftovers + left
             outcome.lines += table.num_rows
             offset += _bytes(table)
             if progress:
                 progress(offset, item.size)
     finally:
-        if registered:
+        if batch.registered:
             con.unregister("bulk_lines")
     con.execute(sql.load("delete_bulk_placeholders"), {"source_id": source_id})
     return outcome
+
+
+def _register(con, batch: _Batch, options: Options) -> None:
+    """Register the holder (DuckDB reads its schema now, so a batch must be in it) and the views that read it."""
+    con.register("bulk_lines", batch)
+    batch.registered = True
+    con.execute(sql.load("create_view_bulk_records"))
+    con.execute(fields_view(options))
+
+
+def _store_batch(con, source_id: int, first: int, options: Options) -> tuple[int, int]:
+    """(calls stored, lines kept for the line readers) for the registered batch, whose first line is `first`."""
+    params = {"source_id": source_id, "default_model": options.default_model, "now": options.now}
+    rows = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
+    left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
+    return rows - left, left
 
 
 class _Batch:
@@ -88,6 +97,7 @@ class _Batch:
 
     def __init__(self):
         self.table = None
+        self.registered = False
 
     def __arrow_c_stream__(self, requested_schema=None):
         return self.table.__arrow_c_stream__(requested_schema)
@@ -185,8 +195,7 @@ def _texts(item: files.Input, skip_bytes: int):
 
 
 def _release_arrow_memory() -> None:
-    """Give back what Arrow's pool keeps once a batch is done (DuckDB's scan of it allocates there too): without
-    this, peak RSS grows to the file's size."""
+    """Give back the memory Arrow's pool keeps after a batch is done (DuckDB's scan of it allocates there too)."""
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
