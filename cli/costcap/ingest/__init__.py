@@ -120,7 +120,7 @@ class LineReader:
 
     def load(self, skip_bytes: int, progress: Progress | None, bulk_ok: bool) -> int:
         """Store every call, then drop those whose request_id is stored already; returns the lines read."""
-        done = self._bulk(skip_bytes, progress) if bulk_ok else None
+        done = self._bulk(skip_bytes, progress, bulk_ok)
         if done is None:
             lines, stored = self._read(self._numbered(skip_bytes, progress))
         else:
@@ -131,8 +131,9 @@ class LineReader:
         self.result.skipped = lines - stored - self.result.bad
         return lines
 
-    def _bulk(self, skip_bytes: int, progress: Progress | None) -> bulk.Outcome | None:
-        if self.kind != "structlog" or not bulk.usable(self.request.options):
+    def _bulk(self, skip_bytes: int, progress: Progress | None, bulk_ok: bool) -> bulk.Outcome | None:
+        """The bulk pass for a structlog file it can take, else None (and nothing stored)."""
+        if not bulk_ok or self.kind != "structlog" or not bulk.usable(self.request.options):
             return None
         try:
             return bulk.load(self.store.con, self.item, self.source_id, self.result.first_line, skip_bytes,

@@ -32,11 +32,10 @@ class NotBulk(Exception):
 
 @dataclass
 class Outcome:
-    """What the bulk pass did: lines read, calls stored, and the lines left for the line readers."""
+    """What the bulk pass did: lines read and calls stored (the lines it left are in bulk_leftovers)."""
 
     lines: int
     stored: int
-    leftovers: int
 
 
 def usable(options: Options) -> bool:
@@ -52,17 +51,16 @@ def load(con, item: files.Input, source_id: int, first_line: int, skip_bytes: in
          progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Store the calls SQL reads exactly; keep the other lines in bulk_leftovers. Raises NotBulk."""
     con.execute(sql.load("create_bulk_leftovers"))
-    outcome, offset = Outcome(0, 0, 0), skip_bytes
+    outcome, offset = Outcome(0, 0), skip_bytes
     batch = _Batch()
     try:
         for table in _rounds(item, skip_bytes, first_line):
             batch.table = table
             if not batch.registered:
                 _register(con, batch, options)
-            stored, left = _store_batch(con, source_id, first_line + outcome.lines, options)
+            outcome.stored += _store_batch(con, source_id, first_line + outcome.lines, options)
             batch.table = None
             _release_arrow_memory()
-            outcome.stored, outcome.leftovers = outcome.stored + stored, outcome.leftovers + left
             outcome.lines += table.num_rows
             offset += _bytes(table)
             if progress:
@@ -82,12 +80,12 @@ def _register(con, batch: _Batch, options: Options) -> None:
     con.execute(fields_view(options))
 
 
-def _store_batch(con, source_id: int, first: int, options: Options) -> tuple[int, int]:
-    """(calls stored, lines kept for the line readers) for the registered batch, whose first line is `first`."""
+def _store_batch(con, source_id: int, first: int, options: Options) -> int:
+    """Calls stored from the registered batch, whose first line is `first`; the lines SQL could not read are kept."""
     params = {"source_id": source_id, "default_model": options.default_model, "now": options.now}
     rows = con.execute(sql.load("insert_bulk_calls"), params).fetchone()[0]
     left = con.execute(sql.load("stage_bulk_leftovers"), {"source_id": source_id, "first_line": first}).fetchone()[0]
-    return rows - left, left
+    return rows - left
 
 
 class _Batch:
