@@ -1,8 +1,11 @@
--- Creates json_text(x): records._text of a JSON value's text: NULL for absent, null, false and ""; True for true;
--- a string or a whole number as its text. NULL too for floats, objects and arrays, which the caller sends back to Python.
+-- Creates json_text(x): a JSON value's text as a call's text field: NULL for absent, null, false and ""; 'True' for
+-- true; a string decoded; an error object as its message, code or type; numbers and arrays as their JSON text.
 CREATE OR REPLACE TEMP MACRO json_text(x) AS
-    CASE WHEN starts_with(x, '"') THEN nullif(json_string(x), '')
+    CASE WHEN x IS NULL OR x IN ('null', 'false', '""') THEN NULL
+         WHEN starts_with(x, '"') THEN nullif(json_string(x), '')
          WHEN x = 'true' THEN 'True'
-         -- yyjson writes whole numbers canonically, so a round trip through BIGINT tells them from floats
-         WHEN CAST(TRY_CAST(x AS BIGINT) AS VARCHAR) = x THEN x
+         WHEN starts_with(x, '{') THEN coalesce(
+             nullif(json_extract_string(x, '$.message'), ''), nullif(json_extract_string(x, '$.code'), ''),
+             nullif(json_extract_string(x, '$.type'), ''), 'error')
+         ELSE x
     END

@@ -2,7 +2,7 @@
 CREATE TABLE IF NOT EXISTS calls (
     source_id INTEGER NOT NULL,
     line BIGINT NOT NULL,
-    origin VARCHAR NOT NULL,             -- log | batch
+    origin VARCHAR NOT NULL,             -- log | batch (bad: a refused record, only inside an ingest)
     ts TIMESTAMP,                        -- UTC; NULL when the line had no time
     feature VARCHAR,
     batch_type VARCHAR,
@@ -24,5 +24,6 @@ CREATE TABLE IF NOT EXISTS calls (
     custom_id VARCHAR,
     order_id VARCHAR,
     batch_size INTEGER,
-    event VARCHAR
+    event VARCHAR,
+    reported_cost_usd DECIMAL(38, 16)    -- what the writing tool (e.g. LiteLLM) said it cost; not the bill
 )

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from costcap.errors import CostcapError
-from costcap.ingest.records import FIELD_KEYS
+from costcap.ingest.presets import call_fields, parts
 
 FILE_NAME = "costcap.toml"
 
@@ -19,9 +19,16 @@ def field_map(directory: Path, given: list[str]) -> dict[str, str]:
         if not sep or not name.strip() or not key.strip():
             raise CostcapError(f"--field {item!r}: write NAME=SOURCE_KEY, e.g. --field feature=component")
         fields[name.strip()] = key.strip()
-    for name in fields:
-        if name not in FIELD_KEYS:
-            raise CostcapError(f"unknown field {name!r} in a field mapping (use one of: {', '.join(FIELD_KEYS)})")
+    for name, key in fields.items():
+        if name not in call_fields():
+            raise CostcapError(f"unknown field {name!r} in a field mapping (use one of: {', '.join(call_fields())})")
+        try:
+            parts(key)
+        except ValueError:
+            raise CostcapError(
+                f"field {name}: {key!r} is not a key path (dots between names; quote a key that holds dots, "
+                'e.g. attributes."gen_ai.usage.input_tokens")'
+            ) from None
     return fields
 
 

@@ -16,7 +16,8 @@ MILLION = Decimal(1_000_000)
 TIERS = ("default", "batch", "flex", "priority")
 BATCH_DISCOUNT = Decimal("0.5")
 # Service-tier names as OpenAI reports them, mapped to the catalog tier that bills them.
-_TIER_NAMES = {"flex": "flex", "priority": "priority", "batch": "batch"}
+# OpenAI renamed Priority to Fast on 2026-07-30; both names bill at the priority rates.
+TIER_NAMES = {"flex": "flex", "priority": "priority", "fast": "priority", "batch": "batch"}
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def tier_of(service_tier: str | None, batch: bool | None = False) -> str:
     """The catalog tier for a call's service tier and batch flag (auto, scale and default bill as default)."""
     if batch:
         return "batch"
-    return _TIER_NAMES.get((service_tier or "").strip().lower(), "default")
+    return TIER_NAMES.get((service_tier or "").strip().lower(), "default")
 
 
 def _dec(value, where: str) -> Decimal:

@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 from costcap.errors import CostcapError
-from costcap.ingest import FileResult, Request, api_pages, ingest
+from costcap.ingest import FileResult, Request, ingest
+from costcap.ingest.readers import api_pages
 from costcap.ingest.records import Options
 from costcap.store import Store
 

@@ -10,14 +10,15 @@ from pathlib import Path
 
 from costcap import sql
 from costcap.errors import CostcapError, StoreBusyError
-from costcap.prices import MILLION, TIERS, Catalog, Rates
+from costcap.prices import MILLION, TIER_NAMES, TIERS, Catalog, Rates
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
+    2: ["add_column_reported_cost"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -29,11 +30,13 @@ SESSION_OBJECTS = [
     "create_macro_json_string",
     "create_macro_json_unquoted",
     "create_macro_json_text",
-    "create_macro_json_count",
-    "create_macro_json_whole",
-    "create_macro_json_time",
+    "create_macro_json_number",
+    "create_macro_token_count",
+    "create_macro_token_problem",
+    "create_macro_whole_number",
+    "create_macro_record_time",
     "create_macro_py_strip",
-    "create_macro_is_ascii",
+    "create_table_service_tiers",
     "create_view_priced_calls",
     "create_view_priced_usage",
 ]
@@ -80,15 +83,15 @@ class Store:
         self.con.execute(sql.load(name), params or None)
 
     @contextmanager
-    def transaction(self):
-        """All or nothing: roll back on any error, so no half-written ingest ever lands."""
+    def transaction(self, commit: bool = True):
+        """All or nothing: roll back on any error, so no half-written ingest ever lands; commit=False always rolls back."""
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
+        self.con.execute("COMMIT" if commit else "ROLLBACK")
 
     def close(self) -> None:
         self.con.close()
@@ -122,6 +125,7 @@ class Store:
     def _load_prices(self) -> None:
         self._insert_all("price_rates", price_rate_rows(self.catalog))
         self._insert_all("price_aliases", alias_rows(self.catalog))
+        self._insert_all("service_tiers", list(TIER_NAMES.items()))
 
     def _insert_all(self, table: str, rows: list[tuple]) -> None:
         """One multi-row INSERT: executemany costs a round trip per row. Only placeholders go into the text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -13,23 +14,23 @@ from costcap import config, output
 from costcap import prices as price_catalog
 from costcap.errors import CostcapError
 from costcap.ingest import FileResult, Request, ingest as ingest_files
+from costcap.ingest.presets import presets
+from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
 from costcap.store import MEMORY, Store
 
 
-class Kind(str, Enum):
-    auto = "auto"
-    usage_csv = "usage-csv"
-    cost_csv = "cost-csv"
-    structlog = "structlog"
-    batch_output = "batch-output"
-    usage_api_json = "usage-api-json"
-
-
+# The choices come from the reader registry and the shipped presets: nothing here lists them.
+Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)
+Preset = Enum("Preset", {name: name for name in presets()}, type=str)
 KindOption = Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")]
+PresetOption = Annotated[
+    Preset | None, typer.Option("--preset", help="Which keys of a log feed the call fields; default: picked from the keys.")
+]
 ModelOption = Annotated[str | None, typer.Option("--model", help="Model for log lines that name none.")]
 FieldOption = Annotated[
-    list[str], typer.Option("--field", help="NAME=SOURCE_KEY: read a call field from another log key.")
+    list[str],
+    typer.Option("--field", help='NAME=KEY: read a call field from another key (a.b nested, "a.b" one literal key).'),
 ]
 SkipBadOption = Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")]
 
@@ -58,22 +59,33 @@ def user_errors(command):
     return wrapper
 
 
-def load_store(
-    db: str, prices_file: str | None, paths: list[str], kind: Kind, model: str | None, fields: list[str], skip_bad: bool
-) -> tuple[Store, list[FileResult]]:
+@dataclass
+class IngestFlags:
+    """The ingest options every command that reads PATHs shares."""
+
+    kind: Kind = Kind.auto
+    model: str | None = None
+    fields: list[str] = field(default_factory=list)
+    skip_bad: bool = False
+    preset: Preset | None = None
+    dry_run: bool = False
+
+
+def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
     """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
     store = Store(MEMORY if paths else db, price_catalog.catalog(prices_file))
     if not paths:
         return store, []
     try:
-        return store, ingest_into(store, paths, kind, model, fields, skip_bad)
+        return store, ingest_into(store, paths, flags)
     except BaseException:
         store.close()
         raise
 
 
-def ingest_into(store: Store, paths: list[str], kind: Kind, model: str | None, fields: list[str], skip_bad: bool) -> list[FileResult]:
+def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
-    options = Options(default_model=model, fields=config.field_map(store.directory, fields))
+    options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset.value if flags.preset else None)
+    request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run)
     with output.progress_bar("ingesting") as progress:
-        return ingest_files(store, Request(paths, kind.value, options, skip_bad), progress)
+        return ingest_files(store, request, progress)

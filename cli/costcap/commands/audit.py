@@ -11,6 +11,7 @@ import typer
 from costcap import audit as core, config, output
 from costcap.commands import (
     DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
+    IngestFlags, PresetOption,
 )  # fmt: skip
 from costcap.store import DEFAULT_PATH
 
@@ -43,6 +44,7 @@ def audit(
     model: ModelOption = None,
     kind: KindOption = Kind.auto,
     field: FieldOption = [],  # noqa: B006
+    preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
@@ -53,7 +55,7 @@ def audit(
     Billed is the cost export's charge (or, for days without one, the usage export at catalog prices);
     attributed is the logged and Batch-output calls at catalog prices; unattributed is the difference.
     """
-    store, _ = load_store(db, prices_file, paths or [], kind, model, field, skip_bad)
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset))
     with store:
         settings = core.Settings(
             since and since.date(), until and until.date(), by.value, config.batch_features(store.directory)

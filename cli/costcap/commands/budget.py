@@ -13,6 +13,7 @@ import typer
 from costcap import budget as core, output
 from costcap.commands import (
     DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
+    IngestFlags, PresetOption,
 )  # fmt: skip
 from costcap.store import DEFAULT_PATH
 
@@ -57,6 +58,7 @@ def budget(
     model: ModelOption = None,
     kind: KindOption = Kind.auto,
     field: FieldOption = [],  # noqa: B006
+    preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
@@ -75,7 +77,7 @@ def budget(
     settings = core.Settings(
         by.value, feature, since and since.date(), until and until.date(), _decimal(percentile), safety_d, round_to, min_calls
     )
-    store, _ = load_store(db, prices_file, paths or [], kind, model, field, skip_bad)
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset))
     with store:
         report = core.measure(store, settings)
     _show(report, fmt)

@@ -7,12 +7,15 @@ from typing import Annotated
 import typer
 
 from costcap import output, prices
-from costcap.commands import DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, ingest_into
+from costcap.commands import (
+    DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, ingest_into,
+)  # fmt: skip
 from costcap.ingest import FileResult
 from costcap.store import DEFAULT_PATH, Store
 
 
-COLUMNS = ["file", "kind", "status", "rows", "skipped", "bad", "duplicates", "spend_usd", "unpriced"]
+COLUMNS = ["file", "kind", "preset", "status", "rows", "skipped", "bad", "duplicates", "spend_usd", "unpriced"]
+PREVIEW_COLUMNS = ["line", "ts", "feature", "model", "tier", "input_tokens", "cached_tokens", "output_tokens", "status", "cost_usd"]
 
 
 def ingest(
@@ -20,7 +23,9 @@ def ingest(
     kind: KindOption = Kind.auto,
     model: ModelOption = None,
     field: FieldOption = [],  # noqa: B006
+    preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what each file would give; store nothing.")] = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
@@ -30,14 +35,17 @@ def ingest(
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
     with Store(db, prices.catalog(prices_file)) as store:
-        results = ingest_into(store, paths, kind, model, field, skip_bad)
+        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run))
     show(results, fmt)
+    if dry_run and fmt != output.ShortFormat.json:
+        _show_dry_run(results)
 
 
 def show(results: list[FileResult], fmt: output.ShortFormat) -> None:
     """What each file added, as a table or JSON on stdout; notes and warnings on stderr."""
     rows = [_row(r) for r in results]
-    output.render(rows, fmt, COLUMNS, doc={"files": [_doc(r) for r in results]}, right=set(COLUMNS[3:]))
+    right = set(COLUMNS[4:])
+    output.render(rows, fmt, COLUMNS, doc={"files": [_doc(r) for r in results]}, right=right)
     _notes(results)
 
 
@@ -48,12 +56,31 @@ def _row(r: FileResult) -> dict:
 
 def _doc(r: FileResult) -> dict:
     return {
-        "file": r.path, "kind": r.kind, "status": r.status, "rows": r.rows, "skipped": r.skipped, "bad": r.bad,
+        "file": r.path, "kind": r.kind, "preset": r.preset, "status": r.status, "note": r.note,
+        "rows": r.rows, "skipped": r.skipped, "bad": r.bad,
         "duplicates": r.duplicates, "spend_usd": output.money(r.spend_usd),
         "spend_usd_exact": output.exact(r.spend_usd), "unpriced": r.unpriced,
         "unpriced_models": r.unpriced_models,
         "priced_coverage": round((r.rows - r.unpriced) / r.rows, 6) if r.rows else None,
+        "reported_usd": output.exact(r.reported_usd) if r.reported_usd is not None else None,
+        "field_keys": r.field_keys, "preview": [_preview(c) for c in r.preview],
     }  # fmt: skip
+
+
+def _preview(call: dict) -> dict:
+    return {**call, "cost_usd": output.exact(call["cost_usd"]) if call["cost_usd"] is not None else None}
+
+
+def _show_dry_run(results: list[FileResult]) -> None:
+    """Per file, on stderr: which key fed each call field and the first calls as they would be stored."""
+    for r in results:
+        if r.field_keys:
+            keys = ", ".join(f"{name} <- {key}" for name, key in r.field_keys.items())
+            output.note(f"{output.inert(r.path)} ({r.preset}): {output.inert(keys)}")
+        for call in r.preview:
+            shown = " ".join(f"{c}={call[c]}" for c in PREVIEW_COLUMNS if call.get(c) is not None)
+            output.note(f"  line {output.inert(shown)}")
+    output.note("dry run: nothing was stored.")
 
 
 def _notes(results: list[FileResult]) -> None:
@@ -61,8 +88,13 @@ def _notes(results: list[FileResult]) -> None:
         name = output.inert(r.path)
         if r.status == "unchanged":
             output.note(f"{name}: already in the store, unchanged; nothing added.")
-        if r.status == "not an input":
-            output.note(f"{name}: passed over, not an export, log or Batch output.")
+        if r.status in ("not an input", "passed over", "nothing to store"):
+            output.note(f"{name}: {r.status}: {output.inert(r.note or 'not an export, log or Batch output')}.")
+        if r.reported_usd is not None and r.priced_where_reported is not None and r.reported_usd != r.priced_where_reported:
+            output.note(
+                f"{name}: the log's own cost says ${r.reported_usd:.6f} for these calls; costcap's price is "
+                f"${r.priced_where_reported:.6f} (the log's figure is its writer's estimate, not the bill)."
+            )
         if r.status == "appended":
             output.note(f"{name}: grown since the last ingest; read from line {r.first_line} on.")
         for example in r.bad_examples:

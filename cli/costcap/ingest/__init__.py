@@ -1,9 +1,9 @@
-"""Ingest exports, logs and Batch output into the store: all files in one transaction, each file once."""
+"""Ingest exports, logs and Batch output into the store: files -> reader -> records -> calls, all files in one
+transaction, each file once, and never silent: a file that gives nothing is said and not stored."""
 
 from __future__ import annotations
 
 import tempfile
-from functools import cache
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,19 +12,12 @@ from pathlib import Path
 
 from costcap import sql
 from costcap.errors import InputError
-from costcap.ingest import api_pages, batch_output, bulk, detect, exports, files, loglines, records
-from costcap.ingest.records import BadRecord, Options
+from costcap.ingest import files, presets, readers
+from costcap.ingest.calls import CallSink, Tally
+from costcap.ingest.records import Options
 from costcap.store import Store
 
-CHUNK_ROWS = 100_000
-MAX_BAD_EXAMPLES = 5
-LINE_KINDS = ("structlog", "batch-output")
-CALL_COLUMNS = (
-    "source_id", "line", "origin", "ts", "feature", "batch_type", "model", "tier", "service_tier",
-    "input_tokens", "cached_tokens", "cache_write_tokens", "output_tokens", "reasoning_tokens",
-    "finish_reason", "max_tokens", "status", "status_code", "error", "attempt", "request_id",
-    "custom_id", "order_id", "batch_size", "event",
-)  # fmt: skip
+PREVIEW_CALLS = 3
 Progress = Callable[[int, int], None]
 
 
@@ -38,6 +31,7 @@ class Request:
     skip_bad: bool = False
     # a pull: API rows replace every stored bucket that starts in [start, end), whatever source it came from
     replace_range: tuple[datetime, datetime] | None = None
+    dry_run: bool = False  # read and check everything, store nothing
 
 
 @dataclass
@@ -46,7 +40,7 @@ class FileResult:
 
     path: str
     kind: str
-    status: str  # ingested | appended | unchanged
+    status: str  # ingested | appended | unchanged | not an input | passed over | nothing to store
     rows: int = 0
     skipped: int = 0
     bad: int = 0
@@ -56,54 +50,52 @@ class FileResult:
     unpriced_models: list[str] = field(default_factory=list)
     first_line: int = 1
     bad_examples: list[str] = field(default_factory=list)
+    preset: str | None = None
+    note: str | None = None
+    reported_usd: Decimal | None = None  # what the writing tool said these calls cost (LiteLLM's spend)
+    priced_where_reported: Decimal | None = None
+    field_keys: dict[str, str] = field(default_factory=dict)  # dry run: the key that fed each call field
+    preview: list[dict] = field(default_factory=list)  # dry run: the first calls as they would be stored
 
 
 def ingest(store: Store, request: Request, progress: Progress | None = None) -> list[FileResult]:
-    """Ingest every file named; any error rolls the whole ingest back."""
+    """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
     with tempfile.TemporaryDirectory(prefix="costcap-") as spool:
         items = files.expand(request.paths, Path(spool))
-        with store.transaction():
+        with store.transaction(commit=not request.dry_run):
             return [_ingest_file(store, item, request, progress) for item in items]
 
 
 def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
-    head_text = detect.decode_head(item.name, files.head(item), lenient=request.skip_bad)
+    head_text = readers.decode_head(item.name, files.head(item), lenient=request.skip_bad)
     try:
-        kind = detect.detect(item.name, head_text) if request.kind == "auto" else detect.forced(item.name, head_text, request.kind)
-    except detect.UnknownKind:
+        reader = readers.detect(item.name, head_text) if request.kind == "auto" else readers.forced(item.name, head_text, request.kind)
+    except readers.UnknownKind as exc:
         if item.explicit:
             raise
-        return FileResult(item.name, "unknown", "not an input")
+        return FileResult(item.name, "unknown", "not an input", note=exc.what)
+    if reader.note:
+        return FileResult(item.name, reader.name, "passed over", note=reader.note(head_text))
     path = _stored_path(item)
     # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses to register Arrow data after it
     prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
-    grows = prior is not None and kind in LINE_KINDS and prior[3] == kind
+    grows = prior is not None and reader.appends and prior[3] == reader.name
     content = files.digest(item, prior[1] if grows else None)
-    sha, size = content.sha256, content.size
-    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": sha}).fetchall():
-        return FileResult(item.name, kind, "unchanged")
-    appended = grows and content.prefix_sha256 == prior[0] and size > prior[1]
+    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": content.sha256}).fetchall():
+        return FileResult(item.name, reader.name, "unchanged")
+    appended = grows and content.prefix_sha256 == prior[0] and content.size > prior[1]
     skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
     source_id = store.con.execute(sql.load("next_source_id")).fetchall()[0][0]
-    result = FileResult(item.name, kind, "appended" if appended else "ingested", first_line=first_line)
-    spend_query = None
-    if kind in LINE_KINDS:
-        reader = LineReader(store, item, kind, source_id, request, result)
-        lines_read = reader.load(skip_bytes, progress, bulk_ok=not content.lone_cr)
-    elif kind == api_pages.KIND:
-        result.rows, result.skipped, result.duplicates, table = api_pages.load(store.con, item, source_id, request.options.now)
-        if request.replace_range and table:
-            start, end = request.replace_range
-            query = "replace_cost_range" if table == "costs" else "replace_usage_range"
-            found = store.con.execute(sql.load(query), {"source_id": source_id, "range_start": start, "range_end": end})
-            result.duplicates += found.fetchone()[0]
-        spend_query, lines_read = _SPEND_QUERY["cost-csv" if table == "costs" else "usage-csv"], result.rows + result.skipped
+    result = FileResult(item.name, reader.name, "appended" if appended else "ingested", first_line=first_line)
+    if reader.calls:
+        lines_read = _load_calls(store, reader, item, head_text, source_id, request, result, (skip_bytes, progress))
+        spend_query = "source_calls_spend"
     else:
-        loader = exports.load_usage if kind == "usage-csv" else exports.load_costs
-        result.rows, result.skipped, result.duplicates = loader(store.con, item, head_text, source_id, request.options.now)
-        lines_read = result.rows + result.skipped + 1
-    _record_source(store, source_id, path, sha, size, prior[2] + lines_read if appended else lines_read, result)
-    _add_spend(store, spend_query or _SPEND_QUERY.get(kind, "source_calls_spend"), source_id, result)
+        lines_read, spend_query = _load_summary(store, reader, item, head_text, source_id, request, result)
+    if result.status in ("ingested", "appended"):
+        total_lines = prior[2] + lines_read if appended else lines_read
+        _record_source(store, source_id, path, content.sha256, content.size, total_lines, result)
+        _add_spend(store, spend_query, source_id, result)
     return result
 
 
@@ -111,120 +103,84 @@ def _stored_path(item: files.Input) -> str:
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 
-class LineReader:
-    """Reads a log or Batch output file line by line, or structlog logs through the bulk path and its leftovers."""
-
-    def __init__(self, store: Store, item: files.Input, kind: str, source_id: int, request: Request, result: FileResult):
-        self.store, self.item, self.kind, self.source_id = store, item, kind, source_id
-        self.request, self.result = request, result
-
-    def load(self, skip_bytes: int, progress: Progress | None, bulk_ok: bool) -> int:
-        """Store every call, then drop those whose request_id is stored already; returns the lines read."""
-        done = self._bulk(skip_bytes, progress, bulk_ok)
-        if done is None:
-            lines, stored = self._read(self._numbered(skip_bytes, progress))
-        else:
-            lines, stored = done.lines, done.stored + self._read(bulk.leftover_lines(self.store.con))[1]
-        found = self.store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": self.source_id})
-        self.result.duplicates = found.fetchone()[0]
-        self.result.rows = stored - self.result.duplicates
-        self.result.skipped = lines - stored - self.result.bad
-        return lines
-
-    def _bulk(self, skip_bytes: int, progress: Progress | None, bulk_ok: bool) -> bulk.Outcome | None:
-        """The bulk pass for a structlog file it can take, else None (and nothing stored)."""
-        if not bulk_ok or self.kind != "structlog" or not bulk.usable(self.request.options):
-            return None
-        try:
-            return bulk.load(self.store.con, self.item, self.source_id, self.result.first_line, skip_bytes,
-                             self.request.options, progress)  # fmt: skip
-        except bulk.NotBulk:
-            self.store.con.execute(sql.load("delete_source_calls"), {"source_id": self.source_id})
-            return None
-
-    def _numbered(self, skip_bytes: int, progress: Progress | None):
-        line_no = self.result.first_line - 1
-        for offset, raw in files.lines(self.item, skip_bytes):
-            line_no += 1
-            yield line_no, raw
-            if progress and line_no % CHUNK_ROWS == 0:
-                progress(offset, self.item.size)
-
-    def _read(self, numbered) -> tuple[int, int]:
-        """Parse and check each (line number, raw line), storing calls in chunks; returns (lines, calls stored)."""
-        parse = loglines.parse if self.kind == "structlog" else batch_output.parse
-        to_row = _log_row if self.kind == "structlog" else batch_output.to_row
-        lines, stored, chunk = 0, 0, _empty_chunk()
-        for line_no, raw in numbered:
-            lines += 1
-            try:
-                row = _parse_line(raw, parse, to_row, self.request.options)
-            except BadRecord as exc:
-                _bad_line(self.item, line_no, exc, self.request, self.result)
-                continue
-            if row is None:
-                continue
-            row["source_id"], row["line"] = self.source_id, line_no
-            for name in CALL_COLUMNS:
-                chunk[name].append(row[name])
-            if len(chunk["line"]) >= CHUNK_ROWS:
-                stored += _store_chunk(self.store, chunk)
-                chunk = _empty_chunk()
-        return lines, stored + _store_chunk(self.store, chunk)
-
-
-def _parse_line(raw: bytes, parse, to_row, options: Options) -> dict | None:
+def _load_calls(store, reader, item, head_text, source_id, request, result, where) -> int:
+    """Records -> calls through the file's preset; returns the lines (or values) read."""
+    skip_bytes, progress = where
+    sample = reader.sample(head_text)
+    mapping = presets.Mapping(_preset(reader, request.options, sample), request.options.fields)
+    result.preset = mapping.preset.name
+    sink = CallSink(store, item.name, source_id, mapping, request.options, request.skip_bad)
+    read = 0
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRecord("the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad") from None
-    record = parse(text.removeprefix("\ufeff"))
-    if record is None:
-        return None
-    return to_row(record, options)
+        for numbers, records, count in reader.batches(item, skip_bytes, result.first_line, sink.reject):
+            sink.add(numbers, records)
+            read += count
+            if progress:
+                progress(min(read, item.size), item.size)
+    finally:
+        tally = sink.close()
+    found = store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": source_id})
+    result.duplicates = found.fetchone()[0]
+    result.rows = tally.calls - result.duplicates
+    result.bad, result.bad_examples = tally.bad, tally.bad_examples
+    result.skipped = read - tally.calls - tally.bad
+    if request.dry_run:
+        result.field_keys = _fed_by(mapping, sample)
+        result.preview = store.dicts("preview_calls", source_id=source_id, limit=PREVIEW_CALLS)
+    _never_silent(item, reader, mapping, tally, result)
+    return read
 
 
-def _log_row(record: dict, options: Options) -> dict | None:
-    """A log record becomes a call only when it carries token counts; other events are skipped."""
-    if not records.is_call(record, options):
-        return None
-    return records.to_call(record, options, origin="log")
+def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> presets.Preset:
+    if options.preset:
+        return presets.named(options.preset)
+    return presets.named(reader.preset) if reader.preset else presets.pick(sample)
 
 
-def _bad_line(item, line_no: int, exc: BadRecord, request: Request, result: FileResult) -> None:
-    if not request.skip_bad:
-        raise InputError(item.name, line_no, exc.what, exc.fix) from None
-    result.bad += 1
-    if len(result.bad_examples) < MAX_BAD_EXAMPLES:
-        result.bad_examples.append(f"{item.name}:{line_no}: {exc.what}")
+def _never_silent(item: files.Input, reader: readers.Reader, mapping: presets.Mapping, tally: Tally, result: FileResult) -> None:
+    """A file that gave no call: an error when it holds token counts, else said, and in either case not stored."""
+    if tally.calls:
+        if not result.rows:
+            result.status, result.note = "nothing to store", f"all {result.duplicates} calls are stored already"
+        return
+    if tally.bad:
+        result.status, result.note = "nothing to store", "every call in it was a bad line"
+        return
+    if tally.token_keys:
+        others = ", ".join(p for p in presets.presets() if p != mapping.preset.name)
+        raise InputError(
+            item.name, None,
+            f"it holds token counts ({', '.join(tally.token_keys)}) but no call could be read with the "
+            f"{mapping.preset.name} preset",
+            f"pass --preset with one of: {others}; or map the keys, e.g. --field input_tokens=KEY --field output_tokens=KEY",
+        )  # fmt: skip
+    result.status = "not an input"
+    result.note = f"read as {reader.name}: no call and no token counts in it; nothing stored"
 
 
-def _empty_chunk() -> dict[str, list]:
-    return {name: [] for name in CALL_COLUMNS}
+def _fed_by(mapping: presets.Mapping, sample: list[dict]) -> dict[str, str]:
+    """For each call field, the key that fed it in the first records (the first key present, as SQL picks it)."""
+    fed = {}
+    for name in presets.call_fields():
+        for record in sample:
+            key = next((k for k in mapping.keys(name) if presets.lookup(record, k) is not None), None)
+            if key:
+                fed[name] = key
+                break
+    return fed
 
 
-def _store_chunk(store: Store, chunk: dict[str, list]) -> int:
-    rows = len(chunk["line"])
-    if rows:
-        import pyarrow as pa
-
-        store.con.register("incoming_chunk", pa.table(chunk, schema=_arrow_schema()))
-        store.con.execute(sql.load("store_calls_chunk"))
-        store.con.unregister("incoming_chunk")
-    return rows
-
-
-@cache
-def _arrow_schema():
-    import pyarrow as pa
-
-    text, big, small = pa.string(), pa.int64(), pa.int32()
-    types = {
-        "source_id": small, "line": big, "ts": pa.timestamp("us"), "input_tokens": big, "cached_tokens": big,
-        "cache_write_tokens": big, "output_tokens": big, "reasoning_tokens": big, "max_tokens": big,
-        "status_code": small, "attempt": small, "batch_size": small,
-    }  # fmt: skip
-    return pa.schema([(name, types.get(name, text)) for name in CALL_COLUMNS])
+def _load_summary(store, reader, item, head_text, source_id, request, result) -> tuple[int, str]:
+    rows, skipped, duplicates, table = reader.load(store.con, item, head_text, source_id, request.options.now)
+    result.rows, result.skipped, result.duplicates = rows, skipped, duplicates
+    if request.replace_range and table:
+        start, end = request.replace_range
+        query = "replace_cost_range" if table == "costs" else "replace_usage_range"
+        found = store.con.execute(sql.load(query), {"source_id": source_id, "range_start": start, "range_end": end})
+        result.duplicates += found.fetchone()[0]
+    if not rows:
+        result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
+    return rows + skipped + (1 if reader.name.endswith("-csv") else 0), "source_billed" if table == "costs" else "source_usage_spend"
 
 
 def _record_source(store: Store, source_id: int, path: str, sha: str, size: int, lines: int, r: FileResult) -> None:
@@ -238,9 +194,9 @@ def _record_source(store: Store, source_id: int, path: str, sha: str, size: int,
     )  # fmt: skip
 
 
-_SPEND_QUERY = {"usage-csv": "source_usage_spend", "cost-csv": "source_billed"}
-
-
 def _add_spend(store: Store, query: str, source_id: int, result: FileResult) -> None:
-    spend, unpriced, models = store.con.execute(sql.load(query), {"source_id": source_id}).fetchone()
-    result.spend_usd, result.unpriced, result.unpriced_models = Decimal(spend), unpriced, list(models or [])
+    found = store.dicts(query, source_id=source_id)[0]
+    result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
+    result.unpriced_models = list(found["unpriced_models"] or [])
+    result.reported_usd = found.get("reported_usd")
+    result.priced_where_reported = found.get("priced_where_reported")

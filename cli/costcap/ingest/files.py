@@ -86,13 +86,11 @@ def head(item: Input, limit: int = 65536) -> bytes:
 
 @dataclass
 class Digest:
-    """What one pass over the content found: its sha256 and length, the sha256 of a prefix, and whether a line
-    holds a carriage return that does not end it (Arrow splits lines there, Python does not)."""
+    """What one pass over the content found: its sha256 and length, and the sha256 of a prefix."""
 
     sha256: str
     size: int
     prefix_sha256: str | None
-    lone_cr: bool
 
 
 def digest(item: Input, prefix_bytes: int | None = None) -> Digest:
@@ -100,7 +98,6 @@ def digest(item: Input, prefix_bytes: int | None = None) -> Digest:
     whole = hashlib.sha256()
     prefix_hash = None
     seen = 0
-    lone_cr = False
     try:
         with item.open() as stream:
             while chunk := stream.read(_CHUNK):
@@ -111,31 +108,24 @@ def digest(item: Input, prefix_bytes: int | None = None) -> Digest:
                     whole.update(chunk[cut:])
                 else:
                     whole.update(chunk)
-                # a CRLF cut by the chunk boundary counts as lone: the slow path is always right
-                lone_cr = lone_cr or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))
                 seen += len(chunk)
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(item.name, None, f"the gzip content is damaged ({exc})", "re-download the file") from None
     if prefix_bytes == 0:
         prefix_hash = hashlib.sha256().hexdigest()
-    return Digest(whole.hexdigest(), seen, prefix_hash, lone_cr)
+    return Digest(whole.hexdigest(), seen, prefix_hash)
 
 
 @contextmanager
-def arrow_stream(item: Input, skip_bytes: int = 0):
-    """A pyarrow input stream of the (decompressed) content from `skip_bytes` on, for Arrow's readers."""
-    import pyarrow as pa
-
-    raw = pa.OSFile(str(item.path))
-    stream = pa.CompressedInputStream(raw, "gzip") if item.gzipped else raw
+def opened(item: Input, skip_bytes: int = 0):
+    """A binary stream of the (decompressed) content from `skip_bytes` on; damaged gzip is a one-line error."""
     try:
-        if skip_bytes and not item.gzipped:
-            raw.seek(skip_bytes)
-        elif skip_bytes:
-            _skip(stream, skip_bytes)
-        yield stream
-    finally:
-        stream.close()
+        with item.open() as stream:
+            if skip_bytes:
+                _skip(stream, skip_bytes)
+            yield stream
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(item.name, None, f"the gzip content is damaged ({exc})", "re-download the file") from None
 
 
 def lines(item: Input, skip_bytes: int = 0):

@@ -46,6 +46,8 @@ COST_COLUMNS = {
 }
 # A usage export with usage must carry these; a four-column header (no usage at all) is fine too.
 USAGE_NEEDS = ("input_tokens", "output_tokens", "model")
+# The 2023-24 activity export's header carries these instead of start_time/end_time.
+LEGACY_USAGE = {"n_context_tokens_total", "n_generated_tokens_total"}
 _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
 
 

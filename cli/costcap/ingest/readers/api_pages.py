@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from costcap.errors import CostcapError, InputError
-from costcap.ingest import exports, files
+from costcap.ingest import files
+from costcap.ingest.readers import exports
 
 KIND = "usage-api-json"
 # The CSV export's header names, so the rows go through the same checks and inserts as an export.
@@ -24,9 +26,38 @@ COST_NAMES = TIMES + ["amount_value", "amount_currency", *COST_FIELDS]
 
 
 def looks_like_page(text: str) -> bool:
-    """A page's head: an object with `"object": "page"` or `has_more`, on one line or pretty-printed."""
-    head = text.lstrip()[:4096]
+    """A page's head: an object with `"object": "page"` or `has_more`, on one line or pretty-printed; or a bare
+    array of buckets, as the cookbook's helper saves them."""
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
+    if head.startswith("["):
+        return re.match(r'\[\s*\{\s*"object"\s*:\s*"bucket"', head) is not None or (
+            '"results"' in head and '"start_time"' in head and '"organization.' in head)
     return head.startswith("{") and ('"object": "page"' in head or '"object":"page"' in head or '"has_more"' in head)
+
+
+def looks_like_legacy(text: str) -> bool:
+    """The legacy /v1/usage answer: one document whose data[] rows carry n_context_tokens_total per snapshot."""
+    head = text.lstrip()[:65536]
+    return head.startswith("{") and '"n_context_tokens_total"' in head and ('"snapshot_id"' in head or '"aggregation_timestamp"' in head)
+
+
+def load_legacy(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
+    """Each data[] row of /v1/usage is one minute of one snapshot and key: stored as a one-minute usage bucket."""
+    [(line, doc)] = list(_pages(item))[:1] or [(1, {})]
+    rows = []
+    for entry in _list(doc, "data", item, line):
+        if not isinstance(entry, dict):
+            raise InputError(item.name, line, "a data row is not an object", "save the answer unchanged")
+        start = entry.get("aggregation_timestamp")
+        result = {
+            "model": entry.get("snapshot_id"), "num_model_requests": entry.get("n_requests"),
+            "input_tokens": entry.get("n_context_tokens_total"), "output_tokens": entry.get("n_generated_tokens_total"),
+            "input_cached_tokens": entry.get("n_cached_context_tokens_total"), "project_id": entry.get("project_id"),
+            "api_key_id": entry.get("api_key_id"), "user_id": entry.get("user_id") or entry.get("email"),
+        }  # fmt: skip
+        end = start + 60 if isinstance(start, (int, float)) and not isinstance(start, bool) else None
+        rows.append(_usage_row(line, {"start_time": start, "end_time": end}, result))
+    return (*exports.store_rows(con, item.name, "usage", USAGE_NAMES, rows, source_id, now), "usage")
 
 
 def parse_page(text: str, endpoint: str) -> dict:
@@ -75,6 +106,9 @@ def _pages(item: files.Input):
         whole = None
     if isinstance(whole, dict):
         yield 1, whole
+        return
+    if isinstance(whole, list):  # a bare array of buckets
+        yield 1, {"data": whole}
         return
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():

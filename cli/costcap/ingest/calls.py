@@ -1,0 +1,145 @@
+"""Records become calls here, and only here: readers hand over (line, JSON object text) batches, one SQL statement
+(queries/insert_record_calls.sql) stores the calls among them, and what it refuses comes back with its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from costcap import sql
+from costcap.errors import InputError
+from costcap.ingest.presets import Mapping, call_fields, json_path
+from costcap.ingest.records import Options
+from costcap.store import Store
+
+MAX_BAD_EXAMPLES = 5
+DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
+FIXES = {"the call names no model": "pass --model with the model these logs used"}
+# Not a call field: a record whose `object` names a summary (a Batch object, a page) is never a call.
+_HIDDEN = {"object": "object"}
+
+
+@dataclass
+class Tally:
+    """What a file's records gave: records read, calls stored, bad records and the keys ending in _tokens seen."""
+
+    records: int = 0
+    calls: int = 0
+    bad: int = 0
+    bad_examples: list[str] = field(default_factory=list)
+    token_keys: list[str] = field(default_factory=list)
+
+
+class CallSink:
+    """Stores the calls among one file's records, batch by batch, inside the ingest's transaction."""
+
+    def __init__(self, store: Store, name: str, source_id: int, mapping: Mapping, options: Options, skip_bad: bool):
+        self.store, self.name, self.source_id = store, name, source_id
+        self.mapping, self.options, self.skip_bad = mapping, options, skip_bad
+        self.tally = Tally()
+        self._holder = _Holder()
+
+    def add(self, lines: list[int], records: list) -> None:
+        """Store the calls of one batch: records are JSON object texts (str, or UTF-8 bytes checked here)."""
+        if not lines:
+            return
+        table = self._table(lines, records)
+        if table is None or not table.num_rows:
+            return
+        con = self.store.con
+        self._holder.table = table
+        if not self._holder.registered:
+            con.register("incoming_records", self._holder)
+            self._holder.registered = True
+            con.execute(values_view(self.mapping))
+        params = {
+            "source_id": self.source_id, "default_model": self.options.default_model, "now": self.options.now,
+            "origin": self.mapping.preset.origin, "tier": self.mapping.preset.tier,
+            "every_record": self.mapping.preset.every_record,
+        }  # fmt: skip
+        stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
+        self.tally.records += table.num_rows
+        stored -= self._take_bad()
+        self.tally.calls += stored
+        if not self.tally.calls and len(self.tally.token_keys) < 8:
+            found = [row[0] for row in con.execute(sql.load("record_token_keys")).fetchall()]
+            self.tally.token_keys = sorted(set(self.tally.token_keys) | set(found))[:8]
+        self._holder.table = None
+
+    def reject(self, line: int, what: str, fix: str = DEFAULT_FIX) -> None:
+        """A record a reader could not even hand over (bad bytes, broken JSON); fatal unless --skip-bad."""
+        if not self.skip_bad:
+            raise InputError(self.name, line, what, fix)
+        self.tally.bad += 1
+        if len(self.tally.bad_examples) < MAX_BAD_EXAMPLES:
+            self.tally.bad_examples.append(f"{self.name}:{line}: {what}")
+
+    def close(self) -> Tally:
+        if self._holder.registered:
+            self.store.con.unregister("incoming_records")
+            self._holder.registered = False
+        return self.tally
+
+    def _take_bad(self) -> int:
+        """Report the records SQL refused (the first one is fatal without --skip-bad) and delete them."""
+        found = self.store.con.execute(sql.load("bad_calls"), {"source_id": self.source_id}).fetchall()
+        if not found:
+            return 0
+        for line, what, _ in found:
+            self.reject(line, what, FIXES.get(what, DEFAULT_FIX))
+        self.tally.bad += found[0][2] - len(found)
+        return self.store.con.execute(sql.load("delete_bad_calls"), {"source_id": self.source_id}).fetchone()[0]
+
+    def _table(self, lines: list[int], records: list):
+        import pyarrow as pa
+
+        array = pa.array(records)
+        if pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type):
+            try:
+                array = array.cast(pa.string())
+            except pa.ArrowInvalid:
+                lines, records = self._valid_utf8(lines, records)
+                array = pa.array(records, pa.string())
+        return pa.table({"line": pa.array(lines, pa.int64()), "record": array})
+
+    def _valid_utf8(self, lines: list[int], records: list) -> tuple[list[int], list[str]]:
+        kept_lines, kept = [], []
+        for line, raw in zip(lines, records):
+            try:
+                kept.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+                kept_lines.append(line)
+            except UnicodeDecodeError:
+                self.reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
+        return kept_lines, kept
+
+
+class _Holder:
+    """The current batch, handed to DuckDB through the Arrow C stream interface. DuckDB keeps what was registered
+    until the transaction ends, so one holder is registered per file and emptied after each batch."""
+
+    def __init__(self):
+        self.table = None
+        self.registered = False
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
+def values_view(mapping: Mapping) -> str:
+    """record_values: per record, `readable` and one JSON-text column j_<field> per call field, the first of the
+    field's keys that is present and not null. One json_extract parses each record once for every key. Keys come
+    from presets or --field and reach the text only as JSON paths in single-quoted literals."""
+    paths: list[str] = []
+    columns = []
+    wanted = {**{name: mapping.keys(name) for name in call_fields()}, **{k: [v] for k, v in _HIDDEN.items()}}
+    for name, keys in wanted.items():
+        picks = []
+        for key in keys:
+            paths.append(json_path(key))
+            picks.append(f"nullif(v[{len(paths)}], 'null')")
+        picked = "coalesce(" + ", ".join(picks) + ")" if picks else "NULL"
+        columns.append(f"CAST({picked} AS VARCHAR) AS j_{name}")
+    quoted = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+    return (
+        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, v IS NOT NULL AS readable, " + ", ".join(columns)
+        + f" FROM (SELECT line, try(json_extract(record, [{quoted}])) AS v FROM incoming_records)"
+    )

@@ -1,0 +1,140 @@
+"""Field presets: which keys of a record feed each call field, shipped as data in data/presets/*.toml.
+
+A key is a dotted path into nested objects (`usage.prompt_tokens`); a part in double quotes is one literal key that
+may hold dots (`attributes."gen_ai.usage.input_tokens"`), and a part of digits indexes a list (`choices.0`).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from costcap.errors import CostcapError
+
+BASE = "structlog"
+_PART = re.compile(r'"((?:[^"\\]|\\.)*)"|([^."]+)')
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One mapping from record keys to call fields, and the keys that tell a file is written this way."""
+
+    name: str
+    description: str
+    rank: int
+    match: tuple[tuple[str, ...], ...]
+    fields: dict[str, tuple[str, ...]]
+    origin: str = "log"
+    tier: str | None = None  # forced catalog tier (Batch output), else from the record's service_tier
+    every_record: bool = False  # every record is a call, with or without tokens (a failed Batch request)
+
+    def keys(self, name: str, overrides: dict[str, str] | None = None) -> list[str]:
+        """The keys tried for a call field, first match wins: a --field override, then the preset's."""
+        extra = (overrides or {}).get(name)
+        listed = list(self.fields.get(name, ()))
+        return [extra, *[k for k in listed if k != extra]] if extra else listed
+
+    def matches(self, record: dict) -> bool:
+        return any(all(lookup(record, key) is not None for key in alternative) for alternative in self.match)
+
+
+def parts(key: str) -> list[str | int]:
+    """The steps of a key: names, and list indexes for parts made of digits; raises ValueError when malformed."""
+    steps: list[str | int] = []
+    position = 0
+    while position < len(key):
+        found = _PART.match(key, position)
+        if not found:
+            raise ValueError(key)
+        quoted, plain = found.groups()
+        steps.append(quoted.replace('\\"', '"') if quoted is not None else int(plain) if plain.isdigit() else plain)
+        position = found.end()
+        if position < len(key):
+            if key[position] != ".":
+                raise ValueError(key)
+            position += 1
+            if position == len(key):
+                raise ValueError(key)
+    if not steps:
+        raise ValueError(key)
+    return steps
+
+
+def json_path(key: str) -> str:
+    """The DuckDB JSON path of a key, e.g. attributes."gen_ai.usage.input_tokens" -> $."attributes"."gen_ai...."."""
+    out = "$"
+    for step in parts(key):
+        out += f"[{step}]" if isinstance(step, int) else '."' + step.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return out
+
+
+def lookup(record, key: str):
+    """A value by key in a parsed record; None when absent."""
+    node = record
+    for step in parts(key):
+        if isinstance(step, int):
+            if not isinstance(node, list) or step >= len(node):
+                return None
+        elif not isinstance(node, dict) or step not in node:
+            return None
+        node = node[step]
+    return node
+
+
+@cache
+def presets() -> dict[str, Preset]:
+    """Every shipped preset by name, most specific first (the order detection tries them)."""
+    folder = resources.files("costcap") / "data" / "presets"
+    raw = {p.name.removesuffix(".toml"): tomllib.loads(p.read_text(encoding="utf-8")) for p in folder.iterdir()
+           if p.name.endswith(".toml")}  # fmt: skip
+    base = raw[BASE]["fields"]
+    built = [_build(name, spec, base) for name, spec in raw.items()]
+    return {p.name: p for p in sorted(built, key=lambda p: p.rank)}
+
+
+def _build(name: str, spec: dict, base: dict) -> Preset:
+    extends = spec.get("extends", BASE)
+    fields = {}
+    for field_name in base:
+        own = spec["fields"].get(field_name, []) if name != BASE else []
+        inherited = base[field_name] if extends == BASE else []
+        fields[field_name] = tuple(dict.fromkeys([*own, *inherited]))
+    for key in (k for keys in fields.values() for k in keys):
+        parts(key)  # a malformed key in a shipped preset is a bug: fail loudly
+    return Preset(name, spec["description"], spec["rank"], tuple(tuple(m) for m in spec.get("match", [])), fields,
+                  spec.get("origin", "log"), spec.get("tier"), spec.get("every_record", False))  # fmt: skip
+
+
+def call_fields() -> tuple[str, ...]:
+    """The call fields a record can feed, in the order the base preset lists them."""
+    return tuple(presets()[BASE].fields)
+
+
+def named(name: str) -> Preset:
+    """The preset called `name`; an unknown name lists the known ones."""
+    found = presets().get(name)
+    if found is None:
+        raise CostcapError(f"--preset {name!r} is not a preset costcap ships (use one of: {', '.join(presets())})")
+    return found
+
+
+def pick(records: list[dict], default: str = BASE) -> Preset:
+    """The first preset (most specific first) whose keys one of the records carries, else `default`."""
+    for preset in presets().values():
+        if preset.match and any(preset.matches(r) for r in records):
+            return preset
+    return presets()[default]
+
+
+@dataclass
+class Mapping:
+    """A preset with the user's --field overrides: what the records of one file are read with."""
+
+    preset: Preset
+    overrides: dict[str, str] = field(default_factory=dict)
+
+    def keys(self, name: str) -> list[str]:
+        return self.preset.keys(name, self.overrides)
