@@ -35,6 +35,8 @@ WITH typed AS MATERIALIZED (
     SELECT *,
         CASE
             WHEN NOT readable THEN 'the line is not valid JSON: cut short or corrupted'
+            WHEN missing IS NOT NULL THEN 'not a ' || $kind || ' line (it has no ' || missing || ')'
+            WHEN not_object IS NOT NULL THEN not_object || ' is not an object'
             WHEN NOT is_call THEN NULL
             WHEN input_tokens IS NULL THEN token_problem('input_tokens', j_input_tokens)
             WHEN output_tokens IS NULL THEN token_problem('output_tokens', j_output_tokens)
@@ -44,7 +46,7 @@ WITH typed AS MATERIALIZED (
             WHEN cached_tokens + cache_write_tokens > input_tokens THEN 'cached tokens exceed the input tokens they are part of'
             WHEN reasoning_tokens > output_tokens THEN 'reasoning tokens exceed the output tokens they are part of'
             WHEN ts IS NULL AND j_timestamp IS NOT NULL AND j_timestamp <> '""'
-                THEN 'timestamp ' || left(j_timestamp, 60) || ' is not a date and time (ISO text or epoch seconds)'
+                THEN 'timestamp ' || left(j_timestamp, 60) || ' is not an ISO date and time or an epoch time'
             WHEN ts < TIMESTAMP '1970-01-01' THEN 'timestamp ' || left(j_timestamp, 60) || ' is before 1970, not a time'
             WHEN ts > $now + INTERVAL 1 DAY
                 THEN 'timestamp ' || left(j_timestamp, 60) || ' is in the future; check the clock or time zone that wrote it'

@@ -270,7 +270,8 @@ def test_unreadable_files_are_one_line_errors(tmp_path):
     assert "no such file" in run("ingest", tmp_path / "missing.csv").stderr
     prose = tmp_path / "notes.txt"
     prose.write_text("just some words\nand more words\n")
-    assert "cannot tell what kind of file this is (pass --kind" in run("ingest", prose).stderr
+    refused = run("ingest", prose)
+    assert refused.exit_code == 1 and "text with no JSON, key=value or console log lines, which is no input" in refused.stderr
 
 
 def test_store_in_use_by_another_process(tmp_path):

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from costcap import sql
 from costcap.errors import InputError
-from costcap.ingest.presets import Mapping, call_fields, json_path
+from costcap.ingest.presets import Mapping, call_fields, json_path, lookup
 from costcap.ingest.records import Options
 from costcap.store import Store
 
@@ -54,7 +55,7 @@ class CallSink:
         params = {
             "source_id": self.source_id, "default_model": self.options.default_model, "now": self.options.now,
             "origin": self.mapping.preset.origin, "tier": self.mapping.preset.tier,
-            "every_record": self.mapping.preset.every_record,
+            "every_record": self.mapping.preset.every_record, "kind": self.mapping.preset.description,
         }  # fmt: skip
         stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
         self.tally.records += table.num_rows
@@ -85,9 +86,22 @@ class CallSink:
         if not found:
             return 0
         for line, what, _ in found:
-            self.reject(line, what, FIXES.get(what, DEFAULT_FIX))
+            self.reject(line, self._named(line, what), FIXES.get(what, DEFAULT_FIX))
         self.tally.bad += found[0][2] - len(found)
         return self.store.con.execute(sql.load("delete_bad_calls"), {"source_id": self.source_id}).fetchone()[0]
+
+    def _named(self, line: int, what: str) -> str:
+        """SQL names the call field at fault; say which of the record's keys held the value, as the user wrote it."""
+        name = what.split(" ", 1)[0]
+        if name not in call_fields():
+            return what
+        [(text,)] = self.store.con.execute("SELECT record FROM incoming_records WHERE line = $line LIMIT 1", {"line": line}).fetchall()
+        try:
+            record = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            return what
+        key = next((k for k in self.mapping.keys(name) if lookup(record, k) is not None), name)
+        return key + what[len(name):]
 
     def _table(self, lines: list[int], records: list):
         import pyarrow as pa
@@ -138,8 +152,23 @@ def values_view(mapping: Mapping) -> str:
             picks.append(f"nullif(v[{len(paths)}], 'null')")
         picked = "coalesce(" + ", ".join(picks) + ")" if picks else "NULL"
         columns.append(f"CAST({picked} AS VARCHAR) AS j_{name}")
-    quoted = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+    columns.append(_first_key(mapping.preset.objects, paths, "v[{i}] IS NOT NULL AND v[{i}] <> 'null' AND NOT starts_with(v[{i}], '{{')", "not_object"))
+    columns.append(_first_key(mapping.preset.required, paths, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
+    quoted = ", ".join(_literal(p) for p in paths)
     return (
         "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, v IS NOT NULL AS readable, " + ", ".join(columns)
         + f" FROM (SELECT line, try(json_extract(record, [{quoted}])) AS v FROM incoming_records)"
     )
+
+
+def _first_key(keys: tuple[str, ...], paths: list[str], test: str, column: str) -> str:
+    """A column naming the first of `keys` whose value passes `test` (a shape rule of the preset), else NULL."""
+    arms = []
+    for key in keys:
+        paths.append(json_path(key))
+        arms.append(f"WHEN {test.format(i=len(paths))} THEN {_literal(key)}")
+    return f"CASE {' '.join(arms)} END AS {column}" if arms else f"NULL AS {column}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -30,6 +30,8 @@ class Preset:
     origin: str = "log"
     tier: str | None = None  # forced catalog tier (Batch output), else from the record's service_tier
     every_record: bool = False  # every record is a call, with or without tokens (a failed Batch request)
+    objects: tuple[str, ...] = ()  # keys that must hold an object when present
+    required: tuple[str, ...] = ()  # keys every record must have
 
     def keys(self, name: str, overrides: dict[str, str] | None = None) -> list[str]:
         """The keys tried for a call field, first match wins: a --field override, then the preset's."""
@@ -105,7 +107,8 @@ def _build(name: str, spec: dict, base: dict) -> Preset:
     for key in (k for keys in fields.values() for k in keys):
         parts(key)  # a malformed key in a shipped preset is a bug: fail loudly
     return Preset(name, spec["description"], spec["rank"], tuple(tuple(m) for m in spec.get("match", [])), fields,
-                  spec.get("origin", "log"), spec.get("tier"), spec.get("every_record", False))  # fmt: skip
+                  spec.get("origin", "log"), spec.get("tier"), spec.get("every_record", False),
+                  tuple(spec.get("objects", ())), tuple(spec.get("required", ())))  # fmt: skip
 
 
 def call_fields() -> tuple[str, ...]:

@@ -4,6 +4,7 @@ JSON values (OpenTelemetry's ConsoleSpanExporter). Each object is one record, nu
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from costcap.errors import InputError
@@ -18,8 +19,8 @@ _SPACE = " \t\r\n\ufeff"
 def looks_like(text: str) -> bool:
     """An array, or an object that does not end on its first line (pretty-printed)."""
     head = text.lstrip(_SPACE)
-    if head.startswith("["):
-        return True
+    if head.startswith("["):  # not a console line such as "[info     ] event"
+        return re.match(r"\[\s*[\[{\"\]\d-]", head) is not None
     if not head.startswith("{"):
         return False
     first = head.split("\n", 1)[0].strip()
