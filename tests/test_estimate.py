@@ -158,3 +158,20 @@ def test_from_store_measures_prompt_output_and_failure_rate(tmp_path):
     assert (plan["failure_rate"], plan["prompt_tokens"], plan["item_output_tokens"]) == ({"3": 0.2}, 1035, 135)
     assert "Measured from 10 calls of report" in result.stderr
     assert run("estimate", "--from-store", "nothing").exit_code == 1
+
+
+def test_long_context_rates_are_per_request_in_plans_and_batch_files(tmp_path):
+    # gpt-5.4 bills a request above 272k input at 5 / 22.5: 400,000 x 5 + 1,000 x 22.5 = 2,022,500 per 1M
+    doc = json.loads(ok("estimate", "--models", "gpt-5.4-2026-03-05", "--prompt-tokens", "400000", "--items", "1",
+                        "--item-output-tokens", "1000", "--failure-rate", "1=0", "-f", "json").stdout)  # fmt: skip
+    assert Decimal(str(doc["scenarios"][0]["cost_per_order_usd"])) == Decimal("2.0225")
+    # 300 small requests of one word each never reach 272k, though together they do not either: each is billed at
+    # 2.50 in and 15 out; a message costs 3 + its role "user" (1) + "hi" (1), plus 3 to prime the reply = 8 tokens
+    path = tmp_path / "requests.jsonl"
+    line = {"custom_id": "r", "method": "POST", "url": "/v1/chat/completions",
+            "body": {"model": "gpt-5.4-2026-03-05", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1000}}
+    path.write_text("".join(json.dumps({**line, "custom_id": f"r{i}"}) + "\n" for i in range(300)))
+    [row] = json.loads(ok("estimate", path, "-f", "json").stdout)["models"]
+    assert row["input_tokens"] == 300 * 8
+    # 2,400 x 2.50 + 300 x 1,000 x 15 = 6,000 + 4,500,000 = 4,506,000 per 1M
+    assert Decimal(str(row["sync_cost_usd"])) == Decimal("4.506")

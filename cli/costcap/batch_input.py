@@ -27,8 +27,13 @@ def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, t
         t = totals[model]
         t["requests"] += 1
         t["bytes"] += len(raw)
-        t["input"] += _input_tokens(body, model)
-        t["output"] += _output_tokens(path, line_no, body, output_tokens)
+        request_input, request_output = _input_tokens(body, model), _output_tokens(path, line_no, body, output_tokens)
+        t["input"] += request_input
+        t["output"] += request_output
+        for price_tier in ("default", "batch"):  # priced per request: long-context rates depend on each one's input
+            rates, so_far = catalog.rates(model, tier=price_tier), t.get(price_tier, 0)
+            priced = rates is not None and so_far is not None
+            t[price_tier] = so_far + prices.call_cost(rates, request_input, 0, request_output) if priced else None
     if not totals:
         raise InputError(str(path), None, "the file holds no requests", "point at a Batch API input .jsonl")
     return [_row(model, t, catalog, tier) for model, t in sorted(totals.items())]
@@ -75,11 +80,9 @@ def _output_tokens(path: Path, line_no: int, body: dict, fallback: int | None) -
 
 
 def _row(model: str, t: dict, catalog: prices.Catalog, tier: int) -> dict:
-    sync, batch = catalog.rates(model), catalog.rates(model, tier="batch")
     limits = RATE_LIMITS.get(catalog.resolve(model) or "", {}).get(tier)
     files = max(math.ceil(t["requests"] / BATCH_MAX_REQUESTS), math.ceil(t["bytes"] / BATCH_MAX_BYTES))
-    sync_cost = prices.call_cost(sync, t["input"], 0, t["output"]) if sync else None
-    batch_cost = prices.call_cost(batch, t["input"], 0, t["output"]) if batch else None
+    sync_cost, batch_cost = t["default"], t["batch"]
     return {
         "model": model, "requests": t["requests"], "input_tokens": t["input"], "output_tokens_max": t["output"],
         "sync_cost_usd": sync_cost, "batch_cost_usd": batch_cost,

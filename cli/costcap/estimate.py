@@ -180,8 +180,9 @@ def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api:
     calls = math.ceil(plan.items / b)
     attempts = Decimal(1) + sum((f**k for k in range(1, retries + 1)), Decimal(0))
     inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
-    cost = _cost(rates, inp, cached, out)
-    first_only = _cost(rates, *_order_tokens(plan, calls, Decimal(1), batch_api))
+    per_request = plan.prompt_tokens + b * plan.item_input_tokens  # long-context rates are per request
+    cost = prices.call_cost(rates, inp, cached, out, request_input=per_request)
+    first_only = prices.call_cost(rates, *_order_tokens(plan, calls, Decimal(1), batch_api), request_input=per_request)
     wall, binding, files, fits = _timing(plan, catalog.resolve(model), calls * attempts, inp, out, batch_api)
     return Scenario(
         model, b, batch_api, calls, attempts, calls * f ** (retries + 1), inp, cached, out, cost,
@@ -196,10 +197,6 @@ def _order_tokens(plan: Plan, calls: int, attempts: Decimal, batch_api: bool) ->
     caches = plan.cached_prefix_tokens >= CACHE_MIN_PREFIX and not batch_api
     cached = (calls * attempts - 1) * plan.cached_prefix_tokens if caches else Decimal(0)
     return inp, max(cached, Decimal(0)), out
-
-
-def _cost(rates: prices.Rates, inp: Decimal, cached: Decimal, out: Decimal) -> Decimal:
-    return ((inp - cached) * rates.input + cached * rates.cached_input + out * rates.output) / prices.MILLION
 
 
 def _timing(plan: Plan, model: str | None, attempts: Decimal, inp: Decimal, out: Decimal, batch_api: bool):

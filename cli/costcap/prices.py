@@ -122,13 +122,15 @@ class Catalog:
 
 
 def call_cost(
-    rates: Rates, input_tokens: int, cached_tokens: int, output_tokens: int, cache_write_tokens: int = 0
+    rates: Rates, input_tokens, cached_tokens, output_tokens, cache_write_tokens=0, request_input=None
 ) -> Decimal:
-    """Exact USD cost of one call: (input - cached - written) x input + cached x cached + written x write + output x output.
+    """Exact USD cost: (input - cached - written) x input + cached x cached + written x write + output x output.
 
-    Reasoning tokens are already part of output_tokens and are not added again.
+    The long-context rates apply per request: `request_input` is the input of one request when the token counts are
+    totals over several equal requests (an estimate); by default the counts are one call's. Reasoning tokens are
+    already part of output_tokens and are not added again.
     """
-    r = rates.for_prompt(input_tokens)
+    r = rates.for_prompt(input_tokens if request_input is None else request_input)
     uncached = input_tokens - cached_tokens - cache_write_tokens
     total = (
         uncached * r.input
