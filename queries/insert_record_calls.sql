@@ -6,7 +6,7 @@ INSERT INTO calls BY NAME
 WITH typed AS MATERIALIZED (
     SELECT *,
         readable AND ($every_record OR j_input_tokens IS NOT NULL OR j_output_tokens IS NOT NULL)
-            AND coalesce(json_text(j_object), '') NOT IN ('batch', 'page', 'list', 'bucket') AS is_call,
+            AND coalesce(plain_text(j_object), '') NOT IN ('batch', 'page', 'list', 'bucket') AS is_call,
         token_count(j_input_tokens) AS input_tokens,
         token_count(j_cached_tokens) AS cached_tokens,
         token_count(j_cache_write_tokens) AS cache_write_tokens,
@@ -17,18 +17,18 @@ WITH typed AS MATERIALIZED (
         whole_number(j_attempt) AS attempt,
         whole_number(j_batch_size) AS batch_size,
         record_time(j_timestamp) AS ts,
-        coalesce(json_text(j_model), $default_model) AS model,
-        json_text(j_feature) AS feature_text,
-        json_text(j_batch_type) AS batch_type,
-        json_text(j_user) AS user_text,
-        json_text(j_status) AS status_text,
+        coalesce(plain_text(j_model), $default_model) AS model,
+        plain_text(j_feature) AS feature_text,
+        plain_text(j_batch_type) AS batch_type,
+        plain_text(j_user) AS user_text,
+        plain_text(j_status) AS status_text,
         json_text(j_error) AS error_text,
-        json_text(j_service_tier) AS service_tier,
-        json_text(j_finish_reason) AS finish_text,
-        json_text(j_request_id) AS request_id,
-        json_text(j_custom_id) AS custom_id,
-        json_text(j_order_id) AS order_id,
-        json_text(j_event) AS event,
+        plain_text(j_service_tier) AS service_tier,
+        plain_text(j_finish_reason) AS finish_text,
+        plain_text(j_request_id) AS request_id,
+        plain_text(j_custom_id) AS custom_id,
+        plain_text(j_order_id) AS order_id,
+        plain_text(j_event) AS event,
         TRY_CAST(json_unquoted(j_reported_cost_usd) AS DECIMAL(38, 16)) AS reported_cost_usd
     FROM record_values
 ), judged AS (

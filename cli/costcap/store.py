@@ -31,6 +31,7 @@ SESSION_OBJECTS = [
     "create_macro_json_unquoted",
     "create_macro_json_text",
     "create_macro_json_number",
+    "create_macro_plain_text",
     "create_macro_token_count",
     "create_macro_token_problem",
     "create_macro_whole_number",

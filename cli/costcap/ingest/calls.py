@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from costcap import sql
 from costcap.errors import InputError
-from costcap.ingest.presets import Mapping, call_fields, json_path, lookup
+from costcap.ingest.presets import Mapping, call_fields, json_path, lookup, parts
 from costcap.ingest.records import Options
 from costcap.store import Store
 
 MAX_BAD_EXAMPLES = 5
+SCAN_ROWS = 16_384
 DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
 FIXES = {"the call names no model": "pass --model with the model these logs used"}
 # Not a call field: a record whose `object` names a summary (a Batch object, a page) is never a call.
@@ -41,7 +42,7 @@ class CallSink:
 
     def add(self, lines: list[int], records: list) -> None:
         """Store the calls of one batch: records are JSON object texts (str, or UTF-8 bytes checked here)."""
-        if not lines:
+        if not len(lines):
             return
         table = self._table(lines, records)
         if table is None or not table.num_rows:
@@ -103,9 +104,12 @@ class CallSink:
         key = next((k for k in self.mapping.keys(name) if lookup(record, k) is not None), name)
         return key + what[len(name):]
 
-    def _table(self, lines: list[int], records: list):
+    def _table(self, lines, records):
+        """An Arrow table (line, record) from lists, or from Arrow arrays a reader already built."""
         import pyarrow as pa
 
+        if isinstance(records, (pa.Array, pa.ChunkedArray)):
+            return _parallel(pa.table({"line": lines, "record": records}))
         array = pa.array(records)
         if pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type):
             try:
@@ -113,7 +117,7 @@ class CallSink:
             except pa.ArrowInvalid:
                 lines, records = self._valid_utf8(lines, records)
                 array = pa.array(records, pa.string())
-        return pa.table({"line": pa.array(lines, pa.int64()), "record": array})
+        return _parallel(pa.table({"line": pa.array(lines, pa.int64()), "record": array}))
 
     def _valid_utf8(self, lines: list[int], records: list) -> tuple[list[int], list[str]]:
         kept_lines, kept = [], []
@@ -124,6 +128,13 @@ class CallSink:
             except UnicodeDecodeError:
                 self.reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
         return kept_lines, kept
+
+
+def _parallel(table):
+    """DuckDB scans an Arrow table one record batch per thread: cut it into batches both cores can share."""
+    import pyarrow as pa
+
+    return pa.Table.from_batches(table.to_batches(max_chunksize=SCAN_ROWS), table.schema)
 
 
 class _Holder:
@@ -138,27 +149,87 @@ class _Holder:
         return self.table.__arrow_c_stream__(requested_schema)
 
 
+# Fields whose exact JSON text matters (numbers written 4.0 or "12", times, an error object); the others are read
+# as text, which is what DuckDB gives for strings, numbers and booleans alike.
+JSON_FIELDS = {
+    "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "max_tokens",
+    "status_code", "attempt", "batch_size", "timestamp", "error", "reported_cost_usd",
+}  # fmt: skip
+
+
 def values_view(mapping: Mapping) -> str:
-    """record_values: per record, `readable` and one JSON-text column j_<field> per call field, the first of the
-    field's keys that is present and not null. One json_extract parses each record once for every key. Keys come
-    from presets or --field and reach the text only as JSON paths in single-quoted literals."""
-    paths: list[str] = []
-    columns = []
+    """record_values: per record, `readable` and one column j_<field> per call field, the first of the field's keys
+    that is present and not null. One json_transform parses each record once for every key; a key that is both a
+    value and a parent of another key is read with json_extract instead. Keys come from presets or --field and reach
+    the text only inside quoted literals and identifiers."""
     wanted = {**{name: mapping.keys(name) for name in call_fields()}, **{k: [v] for k, v in _HIDDEN.items()}}
+    leaves = {tuple(parts(key)): "JSON" if name in JSON_FIELDS else "VARCHAR" for name, keys in wanted.items() for key in keys}
+    tree, apart = _shape(leaves)
+    columns = []
     for name, keys in wanted.items():
-        picks = []
-        for key in keys:
-            paths.append(json_path(key))
-            picks.append(f"nullif(v[{len(paths)}], 'null')")
+        picks = [_pick(key, leaves[tuple(parts(key))], apart) for key in keys]
         picked = "coalesce(" + ", ".join(picks) + ")" if picks else "NULL"
         columns.append(f"CAST({picked} AS VARCHAR) AS j_{name}")
-    columns.append(_first_key(mapping.preset.objects, paths, "v[{i}] IS NOT NULL AND v[{i}] <> 'null' AND NOT starts_with(v[{i}], '{{')", "not_object"))
-    columns.append(_first_key(mapping.preset.required, paths, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
-    quoted = ", ".join(_literal(p) for p in paths)
+    checks: list[str] = []
+    columns.append(_first_key(mapping.preset.objects, checks, "v[{i}] IS NOT NULL AND v[{i}] <> 'null' AND NOT starts_with(v[{i}], '{{')", "not_object"))
+    columns.append(_first_key(mapping.preset.required, checks, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
+    extract = f", try(json_extract(record, [{', '.join(map(_literal, checks))}])) AS v" if checks else ""
     return (
-        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, v IS NOT NULL AS readable, " + ", ".join(columns)
-        + f" FROM (SELECT line, try(json_extract(record, [{quoted}])) AS v FROM incoming_records)"
+        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, r IS NOT NULL AS readable, " + ", ".join(columns)
+        + f" FROM (SELECT line, record, try(json_transform(record, {_literal(json.dumps(tree))})) AS r{extract}"
+        + " FROM incoming_records)"
     )
+
+
+def _shape(leaves: dict[tuple, str]) -> tuple[dict, set[tuple]]:
+    """The json_transform structure of every key path, and the paths it cannot hold (a value that is also a parent,
+    a list index beside a name), which are read apart with json_extract."""
+    apart = {path for path in leaves for other in leaves if other != path and other[: len(path)] == path}
+    tree: dict = {}
+    for path, kind in leaves.items():
+        if path not in apart and not _place(tree, path, kind):
+            apart.add(path)
+    return tree, apart
+
+
+def _place(tree: dict, path: tuple, kind: str) -> bool:
+    """Put one path in the structure; False (and the structure unchanged) where it clashes with what is there."""
+    node, steps = tree, list(path)
+    while steps:
+        step = steps.pop(0)
+        if isinstance(step, int):
+            return False  # an index with no name before it
+        if not steps:
+            if step in node and node[step] != kind:
+                return False
+            node[step] = kind
+            return True
+        if isinstance(steps[0], int):
+            steps.pop(0)
+            inner = [kind] if not steps else [{}]
+            found = node.setdefault(step, inner)
+            if not isinstance(found, list) or (not steps and found != inner) or (steps and not isinstance(found[0], dict)):
+                return False
+            if not steps:
+                return True
+            node = found[0]
+        else:
+            found = node.setdefault(step, {})
+            if not isinstance(found, dict):
+                return False
+            node = found
+    return True
+
+
+def _pick(key: str, kind: str, apart: set[tuple]) -> str:
+    path = tuple(parts(key))
+    if path in apart:
+        reader = "json_extract_string" if kind == "VARCHAR" else "json_extract"
+        return f"nullif(CAST(try({reader}(record, {_literal(json_path(key))})) AS VARCHAR), 'null')"
+    expression = "r"
+    for step in path:
+        expression += f"[{step + 1}]" if isinstance(step, int) else '."' + step.replace('"', '""') + '"'
+    return expression
 
 
 def _first_key(keys: tuple[str, ...], paths: list[str], test: str, column: str) -> str:

@@ -18,7 +18,15 @@ CONSOLE_HEAD = re.compile(
     r"\[(?P<level>[A-Za-z]+)\s*\]\s+(?P<rest>.*)$"
 )
 PAIR_START = re.compile(r"(?:^|\s)([A-Za-z_][\w.\-]*)=")
-KEY = re.compile(r"[^\s=]+")
+# Whitespace, then a key: str.isspace() is what Python's \s matches in a str pattern.
+KEY = re.compile(r"\s*([^\s=]+)")
+BARE = re.compile(r"\S+")
+# key=value with a value that is bare (not opening a bracket or a quote), one quoted string without escapes, or a
+# flat dict of whole numbers such as {'cached_tokens': 1024} (how the console prints a usage detail)
+SIMPLE_PAIR = re.compile(
+    r"""([^\s='"\[\]{}()]+)=('[^'\\]*'|"[^"\\]*"|\{(?:'\w+': -?(?:0|[1-9]\d*)(?:, '\w+': -?(?:0|[1-9]\d*))*)?\}|[^\s'"\[{(]\S*|)(?=\s|$)"""
+)
+FLAT_ENTRY = re.compile(r"'(\w+)': (-?\d+)")  # inside a flat dict SIMPLE_PAIR matched
 _CLOSERS = {"[": "]", "{": "}", "(": ")"}
 _BARE = {"None": None, "True": True, "False": False, "true": True, "false": False}
 
@@ -55,6 +63,9 @@ def _first_wins(pairs: list[tuple[str, object]]) -> dict:
     return record
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_first_wins)
+
+
 def _json_line(text: str) -> dict | None:
     value = _json_object(text)
     if value is None:
@@ -68,12 +79,17 @@ def _embedded_json(text: str) -> dict | None:
 
 def _json_object(text: str) -> dict | None:
     """The JSON object in `text` (the first of a repeated key wins), or None."""
+    if not text.rstrip().endswith("}"):
+        return None
     try:
-        value = json.loads(text, object_pairs_hook=_first_wins)
-    except json.JSONDecodeError:
+        value = _DECODER.decode(text)
+    except (json.JSONDecodeError, RecursionError):
+        lowered = text.lower()
+        if "inf" not in lowered and "nan" not in lowered:
+            return None
         try:
-            value = json.loads(NON_FINITE.sub(_python_spelling, text), object_pairs_hook=_first_wins)
-        except json.JSONDecodeError:
+            value = _DECODER.decode(NON_FINITE.sub(_python_spelling, text))
+        except (json.JSONDecodeError, RecursionError):
             return None
     return value if isinstance(value, dict) else None
 
@@ -104,26 +120,44 @@ def _console(match: re.Match) -> dict:
 def pairs(text: str, console: bool) -> dict:
     """key=value pairs with repr or logfmt quoting; a bare word is a logfmt flag, or in old console output
     (structlog < 25.1, which did not quote) the rest of the previous unquoted value."""
+    simple = _simple_pairs(text)
+    if simple is not None:
+        return simple
     record: dict = {}
     last_bare: str | None = None
     i, n = 0, len(text)
     while i < n:
-        while i < n and text[i].isspace():
-            i += 1
         key = KEY.match(text, i)
         if not key:
             i += 1
             continue
-        i = key.end()
+        name, i = key.group(1), key.end()
         if i < n and text[i] == "=":
             value, i, bare = _value(text, i + 1)
-            record[key.group()] = value
-            last_bare = key.group() if bare and isinstance(value, str) else None
+            record[name] = value
+            last_bare = name if bare and isinstance(value, str) else None
         elif console and last_bare:
-            record[last_bare] += " " + key.group()
+            record[last_bare] += " " + name
         else:
-            record[key.group()] = True
+            record[name] = True
             last_bare = None
+    return record
+
+
+def _simple_pairs(text: str) -> dict | None:
+    """The common case, read with one regex: every token is key=value with a bare or simply quoted value (no
+    brackets, no bare words). None when the text is anything else, for the general reader above."""
+    found = SIMPLE_PAIR.findall(text)
+    if not found or sum(len(k) + len(v) + 1 for k, v in found) + len(found) - 1 != len(text.strip()):
+        return None
+    record: dict = {}
+    for key, raw in found:
+        if raw[:1] in "'\"":
+            record[key] = raw[1:-1]  # no backslash inside: the repr's text is the string itself
+        elif raw[:1] == "{":
+            record[key] = {name: int(number) for name, number in FLAT_ENTRY.findall(raw)}
+        else:
+            record[key] = _BARE.get(raw, raw) if raw else None
     return record
 
 
@@ -138,9 +172,7 @@ def _value(text: str, i: int):
     if opener in _CLOSERS:
         end = _bracket_end(text, i)
         return _literal(text[i:end], quoted=False), end, False
-    end = i
-    while end < len(text) and not text[end].isspace():
-        end += 1
+    end = BARE.match(text, i).end()
     raw = text[i:end]
     return _BARE.get(raw, raw), end, raw not in _BARE
 

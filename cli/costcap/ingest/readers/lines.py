@@ -6,6 +6,7 @@ line is read by ingest/loglines.py (key=value, logfmt, console, JSON after a pre
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 
@@ -20,19 +21,58 @@ def batches(item: files.Input, skip_bytes: int, first_line: int, reject) -> Iter
     """(line numbers, records, lines read) per ~32 MB of whole lines from `skip_bytes` on; `reject(line, what, fix)`
     hears the lines that are not records."""
     line = first_line
-    for chunk in _chunks(item, skip_bytes):
-        numbers, records = [], []
-        for raw in chunk:
-            if raw[:1] == b"{":
+    for block in _blocks(item, skip_bytes):
+        count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        split = _split(block, count)
+        numbers, records = _by_polars(split, line, reject) if split is not None else _by_python(block, line, reject)
+        yield numbers, records, count
+        line += count
+
+
+def _split(block: bytes, count: int):
+    """The block's lines as a polars column (Rust splits on \\n only, as Python does), or None when polars cannot
+    take it as one text column (bad UTF-8, a 0x1f byte): then Python reads it line by line."""
+    import polars as pl
+
+    try:
+        frame = pl.read_csv(io.BytesIO(block), has_header=False, separator="\x1f", quote_char=None,
+                            schema={"text": pl.String}, eol_char="\n")  # fmt: skip
+    except (pl.exceptions.PolarsError, ValueError):
+        return None
+    return frame if frame.height == count else None
+
+
+def _by_polars(frame, first: int, reject) -> tuple[list, list]:
+    """Lines that start with `{` go on as they are; other non-blank lines are parsed here, in Python."""
+    import polars as pl
+
+    numbered = frame.with_row_index("line", offset=0).with_columns(pl.col("line").cast(pl.Int64) + first)
+    text = pl.col("text")
+    is_json = text.str.starts_with("{")
+    plain = numbered.filter(is_json)
+    others = numbered.filter(~is_json & text.is_not_null() & (text.str.strip_chars() != ""))
+    numbers, records = plain["line"].to_arrow(), plain["text"].to_arrow()
+    if not others.height:
+        return numbers, records
+    parsed = [(n, _parsed_text(t, n, reject)) for n, t in zip(others["line"].to_list(), others["text"].to_list())]
+    kept = pl.DataFrame([(n, r) for n, r in parsed if r is not None], schema={"line": pl.Int64, "text": pl.String}, orient="row")
+    merged = pl.concat([plain, kept]).sort("line")
+    return merged["line"].to_arrow(), merged["text"].to_arrow()
+
+
+def _by_python(block: bytes, line: int, reject) -> tuple[list[int], list]:
+    numbers, records = [], []
+    for raw in block.split(b"\n")[: block.count(b"\n") + (0 if block.endswith(b"\n") else 1)]:
+        if raw[:1] == b"{":
+            numbers.append(line)
+            records.append(raw)
+        elif raw.strip():
+            record = _parsed(raw, line, reject)
+            if record is not None:
                 numbers.append(line)
-                records.append(raw)
-            elif raw.strip():
-                record = _parsed(raw, line, reject)
-                if record is not None:
-                    numbers.append(line)
-                    records.append(record)
-            line += 1
-        yield numbers, records, len(chunk)
+                records.append(record)
+        line += 1
+    return numbers, records
 
 
 def _parsed(raw: bytes, line: int, reject) -> str | None:
@@ -41,6 +81,11 @@ def _parsed(raw: bytes, line: int, reject) -> str | None:
     except UnicodeDecodeError:
         reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
         return None
+    return _parsed_text(text, line, reject)
+
+
+def _parsed_text(text: str, line: int, reject) -> str | None:
+    """A non-JSON line (console, key=value, logfmt, JSON after a prefix) as JSON text; None when not an event."""
     try:
         record = loglines.parse(text.removeprefix("\ufeff"))
     except BadRecord as exc:
@@ -49,8 +94,8 @@ def _parsed(raw: bytes, line: int, reject) -> str | None:
     return None if record is None else json.dumps(record, default=repr, ensure_ascii=False)
 
 
-def _chunks(item: files.Input, skip_bytes: int) -> Iterator[list[bytes]]:
-    """Lists of whole lines (split on \\n only, as Python reads a binary file), ~BATCH_BYTES each."""
+def _blocks(item: files.Input, skip_bytes: int) -> Iterator[bytes]:
+    """Blocks of whole lines, ~BATCH_BYTES each (the last may lack its newline)."""
     with files.opened(item, skip_bytes) as stream:
         rest = b""
         while block := stream.read(BATCH_BYTES):
@@ -60,9 +105,9 @@ def _chunks(item: files.Input, skip_bytes: int) -> Iterator[list[bytes]]:
                 rest = block
                 continue
             rest = block[cut + 1:]
-            yield block[:cut].split(b"\n")
+            yield block[: cut + 1]
         if rest:
-            yield [rest]
+            yield rest
 
 
 def sample(text: str) -> list[dict]:
