@@ -30,7 +30,7 @@ def ingest(
     prices_file: PricesOption = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
 ) -> None:
-    """Load usage and cost CSVs, structlog token logs and Batch output into the store.
+    """Load usage and cost exports, API pages, Batch output and application token logs into the store.
 
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """

@@ -20,4 +20,4 @@ def note(text: str) -> str:
         job = {}
     files = [f"{key} {job[key]}" for key in ("output_file_id", "error_file_id") if isinstance(job, dict) and job.get(key)]
     where = f" ({', '.join(files)})" if files else ""
-    return f"a Batch object{where}, a summary of the whole job: passed over; ingest its output file instead"
+    return f"a Batch object{where}, a summary of the whole job; ingest its output file instead"

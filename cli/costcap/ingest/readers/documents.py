@@ -75,7 +75,7 @@ def _decode(text: str, position: int, name: str, strict: bool, line_of):
     except (json.JSONDecodeError, RecursionError) as exc:
         if not strict:
             return None, -1
-        what = f"this JSON value is cut short or corrupted ({getattr(exc, 'msg', 'nested too deeply')})"
+        what = f"this JSON value is cut short or corrupted ({getattr(exc, 'msg', 'nested too deeply').removesuffix(' at')})"
         raise InputError(name, line_of(position), what, "save the document unchanged") from None
 
 
