@@ -13,7 +13,8 @@ SELECT
     (p.model IS NOT NULL OR r.input_tokens + r.output_tokens = 0) AS priced,
     CASE
         WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
-        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, p)
+        -- a bucket sums many requests of unknown sizes: the long-context rule is per request, so never here (0)
+        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, 0, p)
     END AS cost_usd
 FROM resolved AS r
 LEFT JOIN price_rates AS p

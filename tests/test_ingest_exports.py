@@ -194,3 +194,20 @@ def test_a_newer_export_of_the_same_buckets_replaces_the_older_rows(tmp_path):
     [f] = ok_json("ingest", write(tmp_path, "c2.csv", COST_2026.replace("0.0034000", "0.0035000")))["files"]
     assert f["duplicates"] == 1
     assert store_rows("SELECT CAST(amount AS VARCHAR) FROM costs") == [("0.003500000000000000",)]
+
+
+def test_a_usage_bucket_never_takes_the_long_context_rates(tmp_path):
+    # 1,000 small gpt-5.4 requests in one day: 5M input (1M cached), 500k output. A bucket cannot tell request sizes,
+    # so the >272k rule (per request) does not apply: 4M x 2.50 + 1M x 0.25 + 0.5M x 15 = 10 + 0.25 + 7.5 = $17.75
+    head = USAGE_2026.splitlines()[0]
+    row = ("1793491200,1793577600,2026-11-01T00:00:00+00:00,2026-11-02T00:00:00+00:00,proj_a,1000.0,user-a,key_a,"
+           "gpt-5.4-2026-03-05,False,default,,5000000.0,500000.0,1000000.0,0.0,4000000.0,4000000.0,500000.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0")
+    [f] = ok_json("ingest", write(tmp_path, "u.csv", head + "\n" + row + "\n"))["files"]
+    assert spend(f) == Decimal("17.75")
+
+
+def test_a_fast_call_bills_at_priority_rates(tmp_path):
+    # OpenAI renamed Priority to Fast on 2026-07-30: gpt-4o priority is 4.25 / 17, so 1,000 x 4.25 + 100 x 17 = 5,950
+    line = '{"model": "gpt-4o-2024-08-06", "prompt_tokens": 1000, "completion_tokens": 100, "service_tier": "fast", "timestamp": "2026-11-01T10:00:00Z"}'
+    [f] = ok_json("ingest", write(tmp_path, "a.log", line + "\n"))["files"]
+    assert spend(f) == Decimal("0.00595")

@@ -121,24 +121,35 @@ class Catalog:
         return rows + [a for group in self.aliases.values() for a in group]
 
 
+# The cost formula, defined once: each billed part of a request and the rate that bills it. call_cost evaluates it
+# in Python (plans, Batch input files, token counts); cost_macro renders the same terms as the store's SQL macro
+# (ingested calls and usage buckets). Reasoning tokens are part of the output and are not added again.
+COST_TERMS = (("uncached", "input"), ("cached", "cached_input"), ("written", "cache_write"), ("output", "output"))
+
+
 def call_cost(
     rates: Rates, input_tokens, cached_tokens, output_tokens, cache_write_tokens=0, request_input=None
 ) -> Decimal:
-    """Exact USD cost: (input - cached - written) x input + cached x cached + written x write + output x output.
-
-    The long-context rates apply per request: `request_input` is the input of one request when the token counts are
-    totals over several equal requests (an estimate); by default the counts are one call's. Reasoning tokens are
-    already part of output_tokens and are not added again.
-    """
+    """Exact USD cost of the tokens at these rates. The long-context rates apply per request: `request_input` is
+    the input of one request when the counts are totals over several equal ones (an estimate); by default they
+    are one call's."""
     r = rates.for_prompt(input_tokens if request_input is None else request_input)
-    uncached = input_tokens - cached_tokens - cache_write_tokens
-    total = (
-        uncached * r.input
-        + cached_tokens * r.cached_input
-        + cache_write_tokens * r.cache_write
-        + output_tokens * r.output
+    billed = {"uncached": input_tokens - cached_tokens - cache_write_tokens, "cached": cached_tokens,
+              "written": cache_write_tokens, "output": output_tokens}  # fmt: skip
+    return sum((billed[part] * getattr(r, rate) for part, rate in COST_TERMS), Decimal(0)) / MILLION
+
+
+def cost_macro() -> str:
+    """The store's token_cost(inp, cached, written, outp, request_inp, p): COST_TERMS over one price_rates row p
+    (rates per token), with its long-context rates when one request's input, request_inp, is above the threshold."""
+    billed = {"uncached": "(inp - cached - written)", "cached": "cached", "written": "written", "output": "outp"}
+    standard = " + ".join(f"{billed[part]} * p.{rate}" for part, rate in COST_TERMS)
+    long_context = " + ".join(f"{billed[part]} * p.lc_{rate}" for part, rate in COST_TERMS)
+    return (
+        "CREATE OR REPLACE TEMP MACRO token_cost(inp, cached, written, outp, request_inp, p) AS CASE"
+        f" WHEN p.long_context_above IS NOT NULL AND request_inp > p.long_context_above THEN {long_context}"
+        f" ELSE {standard} END"
     )
-    return total / MILLION
 
 
 def tier_of(service_tier: str | None, batch: bool | None = False) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from costcap import sql
 from costcap.errors import CostcapError, StoreBusyError
-from costcap.prices import MILLION, TIER_NAMES, TIERS, Catalog, Rates
+from costcap.prices import MILLION, TIER_NAMES, TIERS, Catalog, Rates, cost_macro
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
@@ -23,7 +23,6 @@ MIGRATIONS = {
 SESSION_OBJECTS = [
     "create_price_tables",
     "create_price_aliases",
-    "create_macro_token_cost",
     "create_macro_count_ok",
     "create_macro_as_count",
     "create_macro_bucket_time",
@@ -61,6 +60,7 @@ class Store:
         # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
         self.con.execute("SET enable_progress_bar = false")
         self._migrate()
+        self.con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
         for name in SESSION_OBJECTS:
             self.con.execute(sql.load(name))
         self._load_prices()
