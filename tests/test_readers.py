@@ -315,3 +315,30 @@ def test_awkward_lines(tmp_path, line, expected):
     assert result.exit_code == 0, result.output
     found = calls("SELECT feature, model, input_tokens, cached_tokens, output_tokens, CAST(ts AS VARCHAR), status, tier FROM calls")
     assert found == [expected]
+
+
+# One small file per reader in the registry: a reader added without an example here fails the test below.
+EXAMPLES = {
+    "usage-csv": ("u.csv", "start_time,end_time,model,input_tokens,output_tokens\n1793491200,1793577600,gpt-4o,10,1\n"),
+    "cost-csv": ("c.csv", "start_time,end_time,amount_value,amount_currency\n1793491200,1793577600,0.5,usd\n"),
+    "spend-logs-csv": ("s.csv", "request_id,call_type,spend,prompt_tokens,completion_tokens,model\nr1,acompletion,0.1,10,1,gpt-4o\n"),
+    "usage-api-json": ("p.json", json.dumps({"object": "page", "data": [], "has_more": False})),
+    "usage-legacy-json": ("l.json", json.dumps({"object": "list", "data": [{"aggregation_timestamp": 1730696460,
+                          "snapshot_id": "gpt-4o", "n_context_tokens_total": 10, "n_generated_tokens_total": 1}]})),
+    "batch-object": ("b.json", json.dumps({"object": "batch", "request_counts": {"total": 1}})),
+    "otlp-json": ("t.jsonl", json.dumps({"resourceSpans": []}) + "\n"),
+    "batch-output": ("o.jsonl", json.dumps({"custom_id": "r", "response": {"status_code": 200, "body": {"model": "gpt-4o",
+                     "usage": {"prompt_tokens": 1, "completion_tokens": 1}}}, "error": None}) + "\n"),
+    "json-document": ("d.json", json.dumps([{"model": "gpt-4o", "prompt_tokens": 1, "completion_tokens": 1}], indent=2)),
+    "structlog": ("a.log", "model=gpt-4o prompt_tokens=1 completion_tokens=1\n"),
+}  # fmt: skip
+
+
+def test_every_reader_in_the_registry_has_an_example_that_it_claims(tmp_path):
+    assert set(EXAMPLES) == set(readers.KINDS)
+    for kind, (name, text) in EXAMPLES.items():
+        path = tmp_path / name
+        path.write_text(text)
+        assert readers.detect(name, text).name == kind
+        result = run("ingest", path, "--dry-run", "--format", "json")
+        assert result.exit_code == 0 and json.loads(result.stdout)["files"][0]["kind"] == kind, (kind, result.output)
