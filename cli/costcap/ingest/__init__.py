@@ -110,13 +110,13 @@ def _load_calls(store, reader, item, head_text, source_id, request, result, wher
     mapping = presets.Mapping(_preset(reader, request.options, sample), request.options.fields)
     result.preset = mapping.preset.name
     sink = CallSink(store, item.name, source_id, mapping, request.options, request.skip_bad)
-    read = 0
+    read, done = 0, skip_bytes
     try:
-        for numbers, records, count in reader.batches(item, skip_bytes, result.first_line, sink.reject):
+        for numbers, records, count, size in reader.batches(item, skip_bytes, result.first_line, sink.reject):
             sink.add(numbers, records)
-            read += count
+            read, done = read + count, done + size
             if progress:
-                progress(min(read, item.size), item.size)
+                progress(min(done, item.size), item.size)
     finally:
         tally = sink.close()
     found = store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": source_id})

@@ -60,7 +60,7 @@ class Reader:
     name: str
     what: str
     sniff: Callable[[Head], bool]
-    batches: Callable | None = None  # (item, skip_bytes, first_line, reject) -> ((lines, records, read), ...)
+    batches: Callable | None = None  # (item, skip_bytes, first_line, reject) -> ((lines, records, read, bytes), ...)
     sample: Callable[[str], list[dict]] | None = None
     load: Callable | None = None  # (con, item, head_text, source_id, now) -> (rows, skipped, replaced, table)
     preset: str | None = None  # the preset it always uses; None: picked from the records' keys

@@ -109,8 +109,9 @@ def read_text(item: files.Input) -> str:
         raise InputError(item.name, line, "the text is not UTF-8", "save the document as UTF-8") from None
 
 
-def batches(item: files.Input, reject, records=None) -> Iterator[tuple[list[int], list, int]]:
-    """(line numbers, JSON texts, values read) of the objects in the document, BATCH_RECORDS at a time."""
+def batches(item: files.Input, reject, records=None) -> Iterator[tuple[list[int], list, int, int]]:
+    """(line numbers, JSON texts, values read, bytes read) of the objects in the document, BATCH_RECORDS at a time
+    (the bytes all count with the last batch: the document is parsed whole)."""
     text = read_text(item)
     found = records(text, item.name) if records else values(text, item.name)
     numbers, out, seen = [], [], 0
@@ -120,9 +121,9 @@ def batches(item: files.Input, reject, records=None) -> Iterator[tuple[list[int]
             numbers.append(line)
             out.append(json.dumps(value, ensure_ascii=False))
         if len(out) >= BATCH_RECORDS:
-            yield numbers, out, seen
+            yield numbers, out, seen, 0
             numbers, out, seen = [], [], 0
-    yield numbers, out, seen
+    yield numbers, out, seen, item.size
 
 
 def sample(text: str, records=None) -> list[dict]:

@@ -17,15 +17,15 @@ BATCH_BYTES = 32 << 20
 SAMPLE_LINES = 200
 
 
-def batches(item: files.Input, skip_bytes: int, first_line: int, reject) -> Iterator[tuple[list[int], list, int]]:
-    """(line numbers, records, lines read) per ~32 MB of whole lines from `skip_bytes` on; `reject(line, what, fix)`
-    hears the lines that are not records."""
+def batches(item: files.Input, skip_bytes: int, first_line: int, reject) -> Iterator[tuple[list[int], list, int, int]]:
+    """(line numbers, records, lines read, bytes read) per ~32 MB of whole lines from `skip_bytes` on;
+    `reject(line, what, fix)` hears the lines that are not records."""
     line = first_line
     for block in _blocks(item, skip_bytes):
         count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         split = _split(block, count)
         numbers, records = _by_polars(split, line, reject) if split is not None else _by_python(block, line, reject)
-        yield numbers, records, count
+        yield numbers, records, count, len(block)
         line += count
 
 
