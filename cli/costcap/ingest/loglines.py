@@ -152,7 +152,7 @@ def _simple_pairs(text: str) -> dict | None:
         return None
     record: dict = {}
     for key, raw in found:
-        if raw[:1] in "'\"":
+        if raw and raw[0] in "'\"":
             record[key] = raw[1:-1]  # no backslash inside: the repr's text is the string itself
         elif raw[:1] == "{":
             record[key] = {name: int(number) for name, number in FLAT_ENTRY.findall(raw)}
