@@ -41,12 +41,10 @@ class CallSink:
         self._holder = _Holder()
 
     def add(self, lines: list[int], records: list) -> None:
-        """Store the calls of one batch: records are JSON object texts (str, or UTF-8 bytes checked here)."""
+        """Store the calls of one batch of records (JSON object texts) and the lines they start on."""
         if not len(lines):
             return
         table = self._table(lines, records)
-        if table is None or not table.num_rows:
-            return
         con = self.store.con
         self._holder.table = table
         if not self._holder.registered:
@@ -96,7 +94,7 @@ class CallSink:
         name = what.split(" ", 1)[0]
         if name not in call_fields():
             return what
-        [(text,)] = self.store.con.execute("SELECT record FROM incoming_records WHERE line = $line LIMIT 1", {"line": line}).fetchall()
+        [(text,)] = self.store.con.execute(sql.load("record_text"), {"line": line}).fetchall()
         try:
             record = json.loads(text)
         except (json.JSONDecodeError, RecursionError):
@@ -105,29 +103,12 @@ class CallSink:
         return key + what[len(name):]
 
     def _table(self, lines, records):
-        """An Arrow table (line, record) from lists, or from Arrow arrays a reader already built."""
+        """An Arrow table (line, record) from lists of JSON texts, or from Arrow arrays a reader already built."""
         import pyarrow as pa
 
-        if isinstance(records, (pa.Array, pa.ChunkedArray)):
-            return _parallel(pa.table({"line": lines, "record": records}))
-        array = pa.array(records)
-        if pa.types.is_binary(array.type) or pa.types.is_large_binary(array.type):
-            try:
-                array = array.cast(pa.string())
-            except pa.ArrowInvalid:
-                lines, records = self._valid_utf8(lines, records)
-                array = pa.array(records, pa.string())
-        return _parallel(pa.table({"line": pa.array(lines, pa.int64()), "record": array}))
-
-    def _valid_utf8(self, lines: list[int], records: list) -> tuple[list[int], list[str]]:
-        kept_lines, kept = [], []
-        for line, raw in zip(lines, records):
-            try:
-                kept.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-                kept_lines.append(line)
-            except UnicodeDecodeError:
-                self.reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
-        return kept_lines, kept
+        if not isinstance(records, (pa.Array, pa.ChunkedArray)):
+            lines, records = pa.array(lines, pa.int64()), pa.array(records, pa.string())
+        return _parallel(pa.table({"line": lines, "record": records}))
 
 
 def _parallel(table):

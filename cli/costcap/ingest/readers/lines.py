@@ -64,8 +64,11 @@ def _by_python(block: bytes, line: int, reject) -> tuple[list[int], list]:
     numbers, records = [], []
     for raw in block.split(b"\n")[: block.count(b"\n") + (0 if block.endswith(b"\n") else 1)]:
         if raw[:1] == b"{":
-            numbers.append(line)
-            records.append(raw)
+            try:
+                records.append(raw.decode("utf-8"))
+                numbers.append(line)
+            except UnicodeDecodeError:
+                reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
         elif raw.strip():
             record = _parsed(raw, line, reject)
             if record is not None:
