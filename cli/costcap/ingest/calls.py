@@ -17,7 +17,7 @@ SCAN_ROWS = 16_384
 DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
 FIXES = {"the call names no model": "pass --model with the model these logs used"}
 # Not a call field: a record whose `object` names a summary (a Batch object, a page) is never a call.
-_HIDDEN = {"object": "object"}
+SUMMARY_KEY = "object"
 
 
 @dataclass
@@ -143,7 +143,7 @@ def values_view(mapping: Mapping) -> str:
     that is present and not null. One json_transform parses each record once for every key; a key that is both a
     value and a parent of another key is read with json_extract instead. Keys come from presets or --field and reach
     the text only inside quoted literals and identifiers."""
-    wanted = {**{name: mapping.keys(name) for name in call_fields()}, **{k: [v] for k, v in _HIDDEN.items()}}
+    wanted = {**{name: mapping.keys(name) for name in call_fields()}, "object": [SUMMARY_KEY]}
     leaves = {tuple(parts(key)): "JSON" if name in JSON_FIELDS else "VARCHAR" for name, keys in wanted.items() for key in keys}
     tree, apart = _shape(leaves)
     columns = []

@@ -9,7 +9,7 @@ import re
 from costcap.ingest.records import BadRecord
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-# Spellings of infinity and NaN that DuckDB's JSON reader (the bulk path) accepts beside Python's own three;
+# Spellings of infinity and NaN that DuckDB's JSON reader (which reads JSON lines) accepts beside Python's own three;
 # strings are matched first so that their text is left alone.
 NON_FINITE = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![\w.])(-?)(infinity|inf|nan)(?![\w.])', re.IGNORECASE)
 # ConsoleRenderer: optional timestamp, [level] padded to 9, then the event padded to 30, then sorted key=value pairs.
@@ -54,7 +54,7 @@ def parse(line: str) -> dict | None:
 
 
 def _first_wins(pairs: list[tuple[str, object]]) -> dict:
-    """A JSON object whose key repeats keeps the first value, as DuckDB's reader (the bulk path) does."""
+    """A JSON object whose key repeats keeps the first value, as DuckDB's reader of JSON lines does."""
     record = dict(pairs)
     if len(record) < len(pairs):
         record = {}

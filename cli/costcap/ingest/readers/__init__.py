@@ -95,7 +95,7 @@ READERS: tuple[Reader, ...] = (
     Reader("cost-csv", "dashboard cost export (cost_*.csv)", lambda h: {"start_time", "amount_value"} <= set(h.columns),
            load=_export(exports.load_costs, "costs")),
     Reader("spend-logs-csv", "LiteLLM SpendLogs table exported as CSV", lambda h: spend_logs.looks_like(set(h.columns)),
-           batches=_whole_document(spend_logs.batches), sample=lambda t: documents.sample(t, spend_logs.records),
+           batches=_whole_document(spend_logs.batches), sample=lambda t: documents.sample(t, spend_logs.rows),
            preset="litellm"),
     Reader("usage-api-json", "Usage or Costs API pages, JSON lines of pages, or a bare array of buckets",
            lambda h: api_pages.looks_like_page(h.text), load=_api(api_pages.load)),

@@ -45,9 +45,5 @@ def _cell(value: str):
     return value
 
 
-def records(text: str, name: str, strict: bool = True):
-    return rows(text, name, strict)
-
-
 def batches(item, reject):
-    return documents.batches(item, reject, records)
+    return documents.batches(item, reject, rows)
