@@ -364,3 +364,11 @@ def test_every_reader_in_the_registry_has_an_example_that_it_claims(tmp_path):
         assert readers.detect(name, text).name == kind
         result = run("ingest", path, "--dry-run", "--format", "json")
         assert result.exit_code == 0 and json.loads(result.stdout)["files"][0]["kind"] == kind, (kind, result.output)
+
+
+def test_a_field_key_that_differs_from_a_preset_key_only_in_case(tmp_path):
+    path = tmp_path / "case.jsonl"
+    path.write_text(json.dumps({"Model": "gpt-4o", "model": "gpt-4o-mini", "prompt_tokens": 10, "completion_tokens": 1}) + "\n")
+    [f] = ok_json("ingest", path, "--field", "model=Model")["files"]
+    # the --field key wins: gpt-4o, 10 x 2.50 + 1 x 10 = 35 per 1M
+    assert (f["rows"], spend(f)) == (1, Decimal("0.000035"))

@@ -178,8 +178,8 @@ def _place(tree: dict, path: tuple, kind: str) -> bool:
     node, steps = tree, list(path)
     while steps:
         step = steps.pop(0)
-        if isinstance(step, int):
-            return False  # an index with no name before it
+        if isinstance(step, int) or any(k != step and k.lower() == step.lower() for k in node):
+            return False  # an index with no name before it; names DuckDB's structs would not tell apart (case)
         if not steps:
             if step in node and node[step] != kind:
                 return False
