@@ -180,7 +180,7 @@ def _load_summary(store, reader, item, head_text, source_id, request, result) ->
         result.duplicates += found.fetchone()[0]
     if not rows:
         result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
-    return rows + skipped + (1 if reader.name.endswith("-csv") else 0), "source_billed" if table == "costs" else "source_usage_spend"
+    return rows + skipped, "source_billed" if table == "costs" else "source_usage_spend"
 
 
 def _record_source(store: Store, source_id: int, path: str, sha: str, size: int, lines: int, r: FileResult) -> None:

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from costcap import sql
 from costcap.errors import InputError
 from costcap.ingest.presets import Mapping, call_fields, json_path, lookup, parts
-from costcap.ingest.records import Options
+from costcap.ingest.records import DEFAULT_FIX, Options
 from costcap.store import Store
 
 MAX_BAD_EXAMPLES = 5
 SCAN_ROWS = 16_384
-DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
 FIXES = {"the call names no model": "pass --model with the model these logs used"}
 # Not a call field: a record whose `object` names a summary (a Batch object, a page) is never a call.
 SUMMARY_KEY = "object"
@@ -22,9 +21,8 @@ SUMMARY_KEY = "object"
 
 @dataclass
 class Tally:
-    """What a file's records gave: records read, calls stored, bad records and the keys ending in _tokens seen."""
+    """What a file's records gave: calls stored, bad records and the keys ending in _tokens seen."""
 
-    records: int = 0
     calls: int = 0
     bad: int = 0
     bad_examples: list[str] = field(default_factory=list)
@@ -57,7 +55,6 @@ class CallSink:
             "every_record": self.mapping.preset.every_record, "kind": self.mapping.preset.description,
         }  # fmt: skip
         stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
-        self.tally.records += table.num_rows
         stored -= self._take_bad()
         self.tally.calls += stored
         if not self.tally.calls and len(self.tally.token_keys) < 8:

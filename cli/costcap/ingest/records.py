@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 
+DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
+
+
 class BadRecord(ValueError):
     """A line or document a reader cannot turn into a record; the message says why."""
 
-    def __init__(self, what: str, fix: str = "fix or delete that line, or pass --skip-bad to pass over bad lines"):
+    def __init__(self, what: str, fix: str = DEFAULT_FIX):
         super().__init__(what)
         self.what, self.fix = what, fix
 

@@ -15,6 +15,7 @@ from costcap.ingest.records import BadRecord
 
 BATCH_BYTES = 32 << 20
 SAMPLE_LINES = 200
+NOT_UTF8 = ("the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
 
 
 def batches(item: files.Input, skip_bytes: int, first_line: int, reject) -> Iterator[tuple[list[int], list, int, int]]:
@@ -68,7 +69,7 @@ def _by_python(block: bytes, line: int, reject) -> tuple[list[int], list]:
                 records.append(raw.decode("utf-8"))
                 numbers.append(line)
             except UnicodeDecodeError:
-                reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
+                reject(line, *NOT_UTF8)
         elif raw.strip():
             record = _parsed(raw, line, reject)
             if record is not None:
@@ -82,7 +83,7 @@ def _parsed(raw: bytes, line: int, reject) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        reject(line, "the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
+        reject(line, *NOT_UTF8)
         return None
     return _parsed_text(text, line, reject)
 
