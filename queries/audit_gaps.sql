@@ -1,7 +1,7 @@
--- Returns, per day and billed model, the usage export's spend at catalog prices against the spend the logs explain.
+-- Returns, per day and billed model, the usage export's spend that logs can explain at catalog prices against the spend the logs explain.
 WITH billed AS (
     SELECT day, coalesce(price_model, model) AS model, sum(cost_usd) AS billed_usd, sum(requests) AS requests
-    FROM scope_usage GROUP BY ALL
+    FROM scope_usage WHERE attributable GROUP BY ALL
 ), logged AS (
     SELECT day, coalesce(price_model, model) AS model, sum(cost_usd) AS attributed_usd, count(*) AS calls
     FROM scope_calls WHERE day IS NOT NULL GROUP BY ALL

@@ -15,7 +15,7 @@ WITH wanted AS (
 )
 SELECT
     r.feature, r.model, count(*) AS calls, sum(r.cost_usd) AS cost_usd,
-    sum(token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, r.input_tokens, p)) AS new_cost_usd,
+    sum(token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, 0, 0, 0, 0, 0, 0, r.input_tokens, p)) AS new_cost_usd,
     count(*) FILTER (WHERE p.model IS NULL) AS unpriced_calls
 FROM resolved AS r
 LEFT JOIN price_rates AS p

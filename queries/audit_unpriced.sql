@@ -2,7 +2,7 @@
 WITH logged AS (
     SELECT model, count(*) AS calls FROM scope_calls WHERE NOT priced GROUP BY model
 ), counted AS (
-    SELECT model, sum(requests) AS requests, count(*) AS usage_rows FROM scope_usage WHERE NOT priced GROUP BY model
+    SELECT model, sum(requests) AS requests, count(*) AS usage_rows FROM scope_usage WHERE NOT priced AND NOT ungrouped GROUP BY model
 )
 SELECT
     coalesce(l.model, c.model) AS model, coalesce(l.calls, 0) AS calls,

@@ -5,7 +5,7 @@ SELECT
     coalesce(feature, '(untagged)') AS feature,
     coalesce(batch_type, '(none)') AS batch_type,
     coalesce(model, '(unknown)') AS model,
-    price_model, price_day, tier, input_tokens, cached_tokens, cache_write_tokens, output_tokens,
+    price_model, price_day, tier, service_tier, input_tokens, cached_tokens, cache_write_tokens, output_tokens,
     finish_reason, max_tokens, status, status_code, attempt, order_id,
     priced, cost_usd, output_rate
 FROM priced_calls

@@ -1,11 +1,17 @@
--- Creates scope_usage: the priced usage-export buckets that start in the audited period.
+-- Creates scope_usage: the priced usage buckets that start in the audited period, with the part of the bill each is,
+-- whether logged calls can explain it, and whether it is ungrouped (tokens with no model: unpriceable).
 CREATE OR REPLACE TEMP TABLE scope_usage AS
 SELECT
-    CAST(bucket_start AS DATE) AS day,
-    coalesce(project_id, '(none)') AS project,
-    coalesce(api_key_id, '(none)') AS api_key,
-    coalesce(model, '(unknown)') AS model,
-    price_model, tier, requests, input_tokens, cached_tokens, output_tokens, priced, cost_usd
-FROM priced_usage
-WHERE ($since IS NULL OR CAST(bucket_start AS DATE) >= $since)
-    AND ($until IS NULL OR CAST(bucket_start AS DATE) <= $until)
+    CAST(u.bucket_start AS DATE) AS day,
+    coalesce(u.project_id, '(none)') AS project,
+    coalesce(u.api_key_id, '(none)') AS api_key,
+    coalesce(u.model, '(unknown)') AS model,
+    u.price_model, u.tier, u.service_tier, u.endpoint, u.requests, u.input_tokens, u.cached_tokens, u.output_tokens,
+    u.priced, u.cost_usd,
+    coalesce(e.line_item, u.endpoint) AS line_item,
+    coalesce(e.attributable, true) AS attributable,
+    u.model IS NULL AND e.unit IS NULL AND u.input_tokens + u.output_tokens > 0 AS ungrouped
+FROM priced_usage AS u
+LEFT JOIN usage_endpoints AS e ON e.name = u.endpoint
+WHERE ($since IS NULL OR CAST(u.bucket_start AS DATE) >= $since)
+    AND ($until IS NULL OR CAST(u.bucket_start AS DATE) <= $until)

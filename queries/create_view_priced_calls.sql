@@ -6,7 +6,7 @@ WITH dated AS (
     SELECT d.*, a.model AS price_model
     FROM dated AS d
     LEFT JOIN price_aliases AS a
-        ON a.alias = d.model
+        ON a.alias = price_key(d.model)
         AND (a.valid_from IS NULL OR d.price_day >= a.valid_from)
         AND (a.valid_to IS NULL OR d.price_day < a.valid_to)
 )
@@ -16,7 +16,7 @@ SELECT
     (p.model IS NOT NULL OR r.input_tokens + r.output_tokens = 0) AS priced,
     CASE
         WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
-        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, r.input_tokens, p)
+        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, 0, 0, 0, 0, 0, 0, r.input_tokens, p)
     END AS cost_usd,
     -- USD per output token for this call, what one more or one fewer output token is worth
     CASE

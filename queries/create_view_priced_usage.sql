@@ -1,24 +1,46 @@
--- Creates priced_usage: every usage-export bucket with the catalog model that bills it and its exact cost_usd (NULL when unpriced).
+-- Creates priced_usage: every usage bucket with the catalog model that bills it and its exact cost_usd (NULL when
+-- unpriced): tokens of each modality at their own rates, plus any quantity billed per unit (unit_rates).
 CREATE OR REPLACE TEMP VIEW priced_usage AS
 WITH resolved AS (
     SELECT u.*, CAST(u.bucket_start AS DATE) AS price_day, a.model AS price_model
     FROM usage AS u
     LEFT JOIN price_aliases AS a
-        ON a.alias = u.model
+        ON a.alias = price_key(u.model)
         AND (a.valid_from IS NULL OR CAST(u.bucket_start AS DATE) >= a.valid_from)
         AND (a.valid_to IS NULL OR CAST(u.bucket_start AS DATE) < a.valid_to)
+), tokens AS (
+    SELECT
+        r.*,
+        r.input_tokens + r.output_tokens = 0 OR p.model IS NOT NULL AS tokens_priced,
+        CASE
+            WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
+            -- a bucket sums many requests of unknown sizes: the long-context rule is per request, so never here (0)
+            ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens,
+                            r.audio_input_tokens, r.audio_cached_tokens, r.audio_output_tokens,
+                            r.image_input_tokens, r.image_cached_tokens, r.image_output_tokens, 0, p)
+        END AS token_usd
+    FROM resolved AS r
+    LEFT JOIN price_rates AS p
+        ON p.model = r.price_model
+        AND p.tier = r.tier
+        AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
+        AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+), units AS (
+    SELECT
+        t.*,
+        -- the model's own price for the unit first (a search model's query fee), else the tool price
+        (SELECT ur.usd FROM unit_rates AS ur
+         WHERE ur.unit = t.unit AND (ur.model = t.price_model OR ur.model IS NULL)
+             AND (ur.effective_from IS NULL OR t.price_day >= ur.effective_from)
+             AND (ur.effective_to IS NULL OR t.price_day < ur.effective_to)
+         ORDER BY ur.model NULLS LAST LIMIT 1) AS unit_usd
+    FROM tokens AS t
 )
 SELECT
-    r.*,
-    (p.model IS NOT NULL OR r.input_tokens + r.output_tokens = 0) AS priced,
+    * EXCLUDE (tokens_priced, token_usd, unit_usd),
+    tokens_priced AND token_usd IS NOT NULL AND (coalesce(quantity, 0) = 0 OR unit_usd IS NOT NULL) AS priced,
     CASE
-        WHEN r.input_tokens + r.output_tokens = 0 THEN CAST(0 AS DECIMAL(38, 16))
-        -- a bucket sums many requests of unknown sizes: the long-context rule is per request, so never here (0)
-        ELSE token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, 0, p)
+        WHEN coalesce(quantity, 0) = 0 THEN token_usd
+        ELSE token_usd + CAST(quantity * unit_usd AS DECIMAL(38, 16))
     END AS cost_usd
-FROM resolved AS r
-LEFT JOIN price_rates AS p
-    ON p.model = r.price_model
-    AND p.tier = r.tier
-    AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
-    AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+FROM units

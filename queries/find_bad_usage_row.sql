@@ -9,7 +9,17 @@ SELECT line, problem FROM (
         WHEN NOT count_ok(output_tokens) THEN 'output_tokens ' || output_tokens || ' is not a whole number >= 0'
         WHEN NOT count_ok(cached_tokens) THEN 'input_cached_tokens ' || cached_tokens || ' is not a whole number >= 0'
         WHEN NOT count_ok(cache_write_tokens) THEN 'input_cache_write_tokens ' || cache_write_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(audio_input_tokens) THEN 'input_audio_tokens ' || audio_input_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(audio_cached_tokens) THEN 'input_cached_audio_tokens ' || audio_cached_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(audio_output_tokens) THEN 'output_audio_tokens ' || audio_output_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(image_input_tokens) THEN 'input_image_tokens ' || image_input_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(image_cached_tokens) THEN 'input_cached_image_tokens ' || image_cached_tokens || ' is not a whole number >= 0'
+        WHEN NOT count_ok(image_output_tokens) THEN 'output_image_tokens ' || image_output_tokens || ' is not a whole number >= 0'
+        WHEN quantity IS NOT NULL AND NOT coalesce(TRY_CAST(quantity AS DECIMAL(38, 6)) >= 0, false)
+            THEN 'the quantity ' || quantity || ' is not a number >= 0'
         WHEN as_count(cached_tokens) + as_count(cache_write_tokens) > as_count(input_tokens) THEN 'cached tokens exceed input_tokens'
+        WHEN as_count(audio_output_tokens) + as_count(image_output_tokens) > as_count(output_tokens)
+            THEN 'audio and image output tokens exceed output_tokens'
         WHEN batch IS NOT NULL AND lower(batch) NOT IN ('true', 'false', '1', '0') THEN 'batch ' || batch || ' is not True or False'
     END AS problem
     FROM export_rows

@@ -1,4 +1,4 @@
--- Returns the number of older usage rows removed: a newer export of the same bucket and group replaces them.
+-- Returns the number of older usage rows removed: a newer export of the same bucket, endpoint and group replaces them.
 DELETE FROM usage AS old
 WHERE old.source_id <> $source_id
     AND EXISTS (
@@ -12,4 +12,6 @@ WHERE old.source_id <> $source_id
             AND new.model IS NOT DISTINCT FROM old.model
             AND new.batch IS NOT DISTINCT FROM old.batch
             AND new.service_tier IS NOT DISTINCT FROM old.service_tier
+            AND new.endpoint IS NOT DISTINCT FROM old.endpoint
+            AND new.detail IS NOT DISTINCT FROM old.detail
     )

@@ -229,14 +229,14 @@ def test_report_pipeline_without_model_attributes_by_batch_type(tmp_path):
 
 def test_unpriced_models_are_counted_not_zero(tmp_path):
     events = [
-        {"feature": "f", "model": "ft:gpt-4o-mini-2024-07-18:acme::x", "prompt_tokens": 100, "completion_tokens": 10,
+        {"feature": "f", "model": "ft:gpt-9-2030-01-01:acme::x", "prompt_tokens": 100, "completion_tokens": 10,
          "request_id": "a", "timestamp": at("2026-11-02", 0)},
         {"feature": "f", "model": "gpt-4o-mini", "prompt_tokens": 1000, "completion_tokens": 100, "request_id": "b",
          "timestamp": at("2026-11-02", 1)},
     ]  # fmt: skip
     result = ok("audit", write_structlog(tmp_path / "a.log", JSON, events), "--format", "json")
     doc = json.loads(result.stdout)
-    assert doc["unpriced"] == {"calls": 1, "models": ["ft:gpt-4o-mini-2024-07-18:acme::x"]}
+    assert doc["unpriced"] == {"calls": 1, "models": ["ft:gpt-9-2030-01-01:acme::x"]}
     assert doc["attributed"]["coverage"] == 0.5 and doc["attributed"]["cost_usd"] == 0.00021
     assert "1 of 2 calls use models with no price" in result.stderr
 

@@ -44,8 +44,10 @@ def test_gpt_4o_alias_follows_the_snapshot_in_force_on_the_day():
 
 
 def test_no_prefix_guessing_unknown_ids_are_unpriced():
-    for model in ("gpt-4o-2099-01-01", "gpt-4o-mini-fast", "ft:gpt-4o-mini-2024-07-18:acme::x1", "", None):
+    for model in ("gpt-4o-2099-01-01", "gpt-4o-mini-fast", "ft:gpt-9-2030-01-01:acme::x1", "ft:", "", None):
         assert CAT.rates(model, date(2026, 1, 1)) is None
+    # the one rule beyond exact ids: a fine-tune bills at its base model's fine-tuned rates
+    assert CAT.resolve("ft:gpt-4o-mini-2024-07-18:acme::x1", date(2026, 1, 1)) == "ft:gpt-4o-mini-2024-07-18"
 
 
 def test_before_a_snapshot_existed_there_is_no_price():
@@ -57,7 +59,8 @@ def test_every_catalog_id_resolves_to_an_entry_with_a_price():
         starts = [p.effective_from for p in CAT.periods[alias.model] if p.effective_from] + [alias.valid_from]
         day = max(filter(None, starts), default=date(2026, 1, 1))
         assert CAT.resolve(alias.alias, day) == alias.model, alias
-        assert CAT.rates(alias.alias, day) is not None, alias
+        period = CAT.period(alias.alias, day)
+        assert period is not None and (period.tiers or period.units), alias
 
 
 def test_required_models_are_in_the_catalog():
@@ -121,10 +124,15 @@ def test_bad_price_file_is_a_one_line_error(tmp_path):
 
 
 def test_prices_command_shows_the_price_in_force_on_a_day():
-    [row] = ok_json("prices", "gpt-4o", "--at", "2024-06-01")
-    assert (row["model"], row["input"], row["output"]) == ("gpt-4o-2024-05-13", 5, 15)
-    [row] = ok_json("prices", "gpt-4o-mini")
-    assert (row["input"], row["cached_input"], row["batch_cached_input"]) == (0.15, 0.075, 0.0375)
+    rows = ok_json("prices", "gpt-4o", "--at", "2024-06-01")
+    rates = {(r["model"], r["tier"], r["rate"]): r["usd"] for r in rows}
+    assert rates[("gpt-4o-2024-05-13", "default", "input")] == 5
+    assert rates[("gpt-4o-2024-05-13", "default", "output")] == 15
+    rates = {(r["tier"], r["rate"]): r["usd"] for r in ok_json("prices", "gpt-4o-mini")}
+    assert (rates[("default", "input")], rates[("default", "cached input")], rates[("batch", "cached input")]) == (
+        0.15, 0.075, 0.0375)  # fmt: skip
+    listed = {r["model"]: r for r in ok_json("prices") if r["model"] == "gpt-4o-mini-2024-07-18"}
+    assert listed["gpt-4o-mini-2024-07-18"]["batch_cached_input"] == 0.0375
 
 
 def test_prices_command_unknown_model_says_unpriced():

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
+from costcap.endpoints import ENDPOINTS
+
 from conftest import SAMPLE_DATA, ok, ok_json, run
 
 SECRET = "sk-admin-TESTKEY-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
@@ -33,6 +35,8 @@ class FakeOpenAI:
                 url = urlparse(self.path)
                 fake.seen.append({"path": url.path, "query": parse_qs(url.query), "auth": self.headers.get("Authorization")})
                 queue = fake.routes.get(url.path) or [(404, {}, "{}")]
+                if url.path not in fake.routes and url.path.startswith("/v1/organization/usage/"):
+                    queue = [(200, {}, page([], None))]  # an endpoint with nothing used in the range
                 status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
                 if callable(body):
                     body = body(parse_qs(url.query))
@@ -125,7 +129,8 @@ def test_pull_then_audit_equals_the_audit_of_the_csv_exports(api):
     assert from_api == from_csv
     # two usage pages (the second asked for with the cursor), one 429 on costs and then the page
     paths = [(s["path"].rsplit("/", 1)[-1], s["query"].get("page")) for s in api.seen]
-    assert paths == [("completions", None), ("completions", ["cursor-2"]), ("costs", None), ("costs", None)]
+    others = [(e.name, None) for e in ENDPOINTS[1:]]  # every other usage endpoint, each one empty page
+    assert paths == [("completions", None), ("completions", ["cursor-2"]), *others, ("costs", None), ("costs", None)]
     assert all(s["auth"] == f"Bearer {SECRET}" for s in api.seen)
     first = api.seen[0]["query"]
     assert first["start_time"] == ["1793491200"] and first["end_time"] == ["1794096000"]  # 2026-11-01 to 2026-11-08 00:00 UTC
@@ -196,3 +201,20 @@ def test_missing_key_and_bad_options(api, monkeypatch):
     assert run("pull").exit_code == 1
     assert run("pull", "--since", "2026-11-05", "--until", "2026-11-01", "--admin-key-env", "MY_KEY").exit_code == 1
     assert api.seen == []  # nothing was sent
+
+
+def test_pull_fetches_every_endpoint_with_the_groups_it_accepts(api):
+    serve_sample_data(api)
+    search = {"object": "organization.usage.web_searches.result", "num_model_requests": 5, "num_requests": 7,
+              "context_level": "medium", "model": "gpt-4o-2024-08-06", "project_id": None, "user_id": None,
+              "api_key_id": None}  # fmt: skip
+    day = {"object": "bucket", "start_time": 1793491200, "end_time": 1793577600, "results": [search]}
+    api.routes["/v1/organization/usage/web_search_calls"] = [(200, {}, page([day], None))]
+    ok("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url)
+    con = duckdb.connect("costcap.duckdb", read_only=True)
+    kept = dict(con.execute("SELECT endpoint, count(*) FROM usage GROUP BY endpoint").fetchall())
+    con.close()
+    assert kept["web_search_calls"] == 1 and kept["completions"] > 1  # the search bucket replaced nothing
+    asked = {s["path"].rsplit("/", 1)[-1]: s["query"].get("group_by[]", s["query"].get("group_by")) for s in api.seen}
+    assert asked["vector_stores"] == ["project_id"]
+    assert asked["web_search_calls"] == ["model", "project_id", "api_key_id", "context_level"]

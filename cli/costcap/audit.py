@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from costcap import budget, sql
+from costcap.endpoints import UNATTRIBUTABLE
+from costcap.prices import unknown_tier
 from costcap.errors import CostcapError
 from costcap.store import Store
 
@@ -75,6 +77,14 @@ class Billed:
     output_tokens: int = 0
     unpriced_rows: int = 0
     by_day: dict[date, Decimal] = field(default_factory=dict)
+    by_line: dict[str, Decimal] = field(default_factory=dict)  # the part of the bill (endpoints.LINE_ITEM_WORDS)
+    unknown_days: list[date] = field(default_factory=list)  # billed only by ungrouped usage: no model, no price
+    ungrouped_rows: int = 0
+
+    @property
+    def unattributable_usd(self) -> Decimal:
+        """What no log of calls can explain: storage, sessions, tool calls billed per call, training."""
+        return sum((usd for line, usd in self.by_line.items() if line in UNATTRIBUTABLE), Decimal(0))
 
 
 @dataclass
@@ -90,10 +100,13 @@ class Report:
     gaps: list[dict]
     unpriced: list[dict]
     findings: list[Finding]
+    unknown_tiers: list[str] = field(default_factory=list)
 
     @property
     def unattributed_usd(self) -> Decimal | None:
-        return None if self.billed.cost_usd is None else self.billed.cost_usd - self.attributed_usd
+        """The part of the bill that logged calls could explain and do not."""
+        b = self.billed
+        return None if b.cost_usd is None else b.cost_usd - b.unattributable_usd - self.attributed_usd
 
     @property
     def coverage(self) -> float | None:
@@ -116,19 +129,26 @@ def audit(store: Store, settings: Settings) -> Report:
         breakdowns=breakdowns, gaps=_gaps(store), unpriced=store.dicts("audit_unpriced"), findings=[],
     )  # fmt: skip
     _add_billed_days(report)
+    report.unknown_tiers = [t for (t,) in store.rows("audit_service_tiers") if unknown_tier(t)]
     report.findings = sorted(_findings(store, report), key=_by_saving)
     return report
 
 
 def _billed(store: Store) -> Billed:
-    """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices."""
-    billed = Billed()
-    sources = set()
+    """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices (unknown
+    on a day whose usage is ungrouped); split by the part of the bill each line is."""
+    billed, sources, from_costs = Billed(), set(), set()
     for day in store.dicts("audit_billed_days"):
         if day["cost_rows"]:
             amount, source = day["charged_usd"], "cost export"
+            from_costs.add(day["day"])
+        elif day["usage_rows"] and day["ungrouped_rows"]:
+            billed.unknown_days.append(day["day"])
+            billed.ungrouped_rows += day["ungrouped_rows"]
+            continue
         elif day["usage_rows"]:
             amount, source = day["usage_usd"] or Decimal(0), "usage export at catalog prices"
+            billed.unpriced_rows += day["unpriced_rows"]
         else:
             continue
         billed.by_day[day["day"]] = amount
@@ -137,7 +157,12 @@ def _billed(store: Store) -> Billed:
         billed.input_tokens += day["input_tokens"]
         billed.cached_tokens += day["cached_tokens"]
         billed.output_tokens += day["output_tokens"]
-        billed.unpriced_rows += day["unpriced_rows"] if source != "cost export" else 0
+    for row in store.dicts("audit_billed_lines"):
+        if row["day"] in billed.by_day:
+            usd = row["charged_usd"] if row["day"] in from_costs else row["usage_usd"]
+            line = row["line_item"] or "not split (the cost rows name no line item)"
+            billed.by_line[line] = billed.by_line.get(line, Decimal(0)) + (usd or Decimal(0))
+    billed.by_line = {k: v for k, v in sorted(billed.by_line.items(), key=lambda kv: -kv[1]) if v}
     if billed.by_day:
         billed.cost_usd = sum(billed.by_day.values(), Decimal(0))
         billed.source = " + ".join(sorted(sources))
@@ -198,6 +223,7 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     found += _concentration(report.breakdowns["feature"])
     found += _spend_spikes(store.dicts("audit_feature_days"))
     found += _unattributed(report)
+    found += _ungrouped(report.billed)
     found += _unpriced(report.unpriced)
     return found
 
@@ -471,6 +497,20 @@ def _unattributed(report: Report) -> list[Finding]:
             evidence={"attributed_usd": report.attributed_usd, "billed_usd": billed},
         )]  # fmt: skip
     return []
+
+
+def _ungrouped(billed: Billed) -> list[Finding]:
+    if not billed.unknown_days:
+        return []
+    days = ", ".join(d.isoformat() for d in billed.unknown_days[:5]) + (", ..." if len(billed.unknown_days) > 5 else "")
+    return [Finding(
+        "ungrouped_usage", None, None, None,
+        f"{billed.ungrouped_rows} usage rows on {len(billed.unknown_days)} days ({days}) name no model, so they "
+        "cannot be priced: billed on those days is unknown, not $0",
+        "fetch the Usage API with group_by=model (costcap pull does), or export the usage grouped by model; "
+        "or ingest the cost export of those days",
+        evidence={"days": [d.isoformat() for d in billed.unknown_days], "rows": billed.ungrouped_rows},
+    )]  # fmt: skip
 
 
 def _unpriced(unpriced: list[dict]) -> list[Finding]:

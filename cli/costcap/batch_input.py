@@ -18,7 +18,7 @@ _OUTPUT_KEYS = ("max_completion_tokens", "max_tokens", "max_output_tokens")
 
 def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, tier: int) -> list[dict]:
     """One row per model: requests, input tokens, output tokens (an upper bound), sync and Batch cost, files, queue fit."""
-    totals = defaultdict(lambda: {"requests": 0, "input": 0, "output": 0, "bytes": 0})
+    totals = defaultdict(lambda: {"requests": 0, "input": 0, "output": 0, "bytes": 0, "uncounted": {}})
     for line_no, raw in _lines(path):
         body = _body(path, line_no, raw)
         model = body.get("model")
@@ -27,7 +27,10 @@ def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, t
         t = totals[model]
         t["requests"] += 1
         t["bytes"] += len(raw)
-        request_input, request_output = _input_tokens(body, model), _output_tokens(path, line_no, body, output_tokens)
+        counted = tokens.count_request(body, tokens.encoding_name(model))
+        request_input, request_output = counted.tokens, _output_tokens(path, line_no, body, output_tokens)
+        for part in counted.uncounted:
+            t["uncounted"][part] = t["uncounted"].get(part, 0) + 1
         t["input"] += request_input
         t["output"] += request_output
         for price_tier in ("default", "batch"):  # priced per request: long-context rates depend on each one's input
@@ -60,23 +63,19 @@ def _body(path: Path, line_no: int, raw: bytes) -> dict:
     return body
 
 
-def _input_tokens(body: dict, model: str) -> int:
-    enc = tokens.encoding_name(model)
-    if isinstance(body.get("messages"), list):
-        return tokens.count_messages(body["messages"], enc)
-    given = body.get("input")
-    if isinstance(given, list):
-        return tokens.count_messages([m for m in given if isinstance(m, dict)], enc)
-    return tokens.count_text(str(given or ""), enc) + tokens.count_text(str(body.get("instructions") or ""), enc)
-
-
 def _output_tokens(path: Path, line_no: int, body: dict, fallback: int | None) -> int:
+    if _embedding(body):
+        return 0  # an embeddings request has no answer to bill
     for key in _OUTPUT_KEYS:
         if isinstance(body.get(key), int):
             return body[key]
     if fallback is None:
         raise InputError(str(path), line_no, "the request sets no max_tokens", "pass --output-tokens N to assume N per request")
     return fallback
+
+
+def _embedding(body: dict) -> bool:
+    return "embedding" in str(body.get("model", "")) and "messages" not in body
 
 
 def _row(model: str, t: dict, catalog: prices.Catalog, tier: int) -> dict:
@@ -88,4 +87,6 @@ def _row(model: str, t: dict, catalog: prices.Catalog, tier: int) -> dict:
         "sync_cost_usd": sync_cost, "batch_cost_usd": batch_cost,
         "batch_saving_usd": sync_cost - batch_cost if sync_cost is not None else None,
         "batch_files": files, "queue_fits": None if limits is None else t["input"] <= limits[2],
+        # parts tiktoken cannot count (images, audio, files, hosted tools): input_tokens leaves them out
+        "uncounted": t["uncounted"],
     }  # fmt: skip

@@ -1,4 +1,4 @@
-"""costcap.toml beside the store: field mappings for logs whose keys have other names."""
+"""costcap.toml: field mappings for logs whose keys have other names, batch features, and a price file."""
 
 from __future__ import annotations
 
@@ -40,6 +40,17 @@ def batch_features(directory: Path) -> tuple[str, ...]:
     if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
         raise CostcapError(f"{path}: [audit] batch_features must be a list of feature names, e.g. [\"nightly_digest\"]")
     return tuple(listed)
+
+
+def prices_file(directory: Path | None = None) -> str | None:
+    """costcap.toml's [prices] file = "PATH": a price file every command applies (--prices still wins); a relative
+    path is read from the folder costcap.toml is in (the current folder by default)."""
+    path = (directory or Path.cwd()) / FILE_NAME
+    section = _read(path).get("prices", {})
+    named = section.get("file") if isinstance(section, dict) else None
+    if section and not isinstance(named, str):
+        raise CostcapError(f"{path}: [prices] must name a price file, e.g. file = \"litellm_prices.json\"")
+    return str(path.parent / named) if named else None
 
 
 def _read(path: Path) -> dict:

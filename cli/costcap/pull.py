@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from costcap.endpoints import ENDPOINTS, Endpoint
 from costcap.errors import CostcapError
 from costcap.ingest import FileResult, Request, ingest
 from costcap.ingest.readers import api_pages
@@ -55,15 +56,17 @@ class PullRequest:
 
 
 def pull(store: Store, request: PullRequest, progress: Progress | None = None) -> list[FileResult]:
-    """Fetch both endpoints page by page, then store them in one transaction, replacing the range they cover."""
+    """Fetch every usage endpoint and the costs page by page, then store them in one transaction, replacing the range
+    they cover."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     request.check(now.date())
     start, end = request.range(now)
     client = _client(request)
     fetch = _Fetcher(request, progress, _expected_pages(request, start, end))
-    usage_params = {"bucket_width": request.bucket, "group_by": request.group_by, "limit": BUCKET_LIMITS[request.bucket]}
-    usage = fetch.pages("usage/completions", client.admin.organization.usage.with_raw_response.completions,
-                        _unix(start), _unix(end), usage_params)  # fmt: skip
+    usage = []
+    for endpoint in ENDPOINTS:  # every endpoint, so no part of the bill is missing from the usage
+        usage += fetch.pages(f"usage/{endpoint.name}", getattr(client.admin.organization.usage.with_raw_response, endpoint.name),
+                             _unix(start), _unix(end), _usage_params(request, endpoint))  # fmt: skip
     costs = fetch.pages("costs", client.admin.organization.usage.with_raw_response.costs, _unix(start), _unix(end),
                         {"bucket_width": "1d", "group_by": COST_GROUPS, "limit": COST_LIMIT})  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="costcap-pull-") as spool:
@@ -74,9 +77,16 @@ def pull(store: Store, request: PullRequest, progress: Progress | None = None) -
         wanted = Request([str(p) for p in paths], api_pages.KIND, Options(), replace_range=(start, end))
         results = ingest(store, wanted)
     if request.save_dir is None:
-        for result, endpoint in zip(results, ("usage/completions", "costs")):
+        for result, endpoint in zip(results, ("Usage", "Costs")):
             result.path = f"OpenAI {endpoint} API, {stem.replace('_', ' to ')}"
     return results
+
+
+def _usage_params(request: PullRequest, endpoint: Endpoint) -> dict:
+    """The asked grouping where the endpoint accepts it; always by model where it has one, so buckets can be priced."""
+    groups = [g for g in request.group_by if g in endpoint.groups]
+    groups += [g for g in endpoint.groups if g in ("model", "size", "context_level") and g not in groups]
+    return {"bucket_width": request.bucket, "group_by": groups, "limit": BUCKET_LIMITS[request.bucket]}
 
 
 def _client(request: PullRequest):
@@ -145,7 +155,7 @@ def _expected_pages(request: PullRequest, start: datetime, end: datetime) -> int
     step = timedelta(days=1) if request.bucket == "1d" else timedelta(hours=1)
     buckets = max(1, -(-(end - start) // step))
     days = max(1, -(-(end - start) // timedelta(days=1)))
-    return -(-buckets // BUCKET_LIMITS[request.bucket]) + -(-days // COST_LIMIT)
+    return len(ENDPOINTS) * -(-buckets // BUCKET_LIMITS[request.bucket]) + -(-days // COST_LIMIT)
 
 
 def _unix(moment: datetime) -> int:

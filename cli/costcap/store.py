@@ -8,17 +8,18 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import sql
+from costcap import endpoints, sql
 from costcap.errors import CostcapError, StoreBusyError
-from costcap.prices import MILLION, TIER_NAMES, TIERS, Catalog, Rates, cost_macro
+from costcap.prices import MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
     2: ["add_column_reported_cost"],
+    3: ["add_usage_endpoints"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -37,6 +38,7 @@ SESSION_OBJECTS = [
     "create_macro_record_time",
     "create_macro_py_strip",
     "create_table_service_tiers",
+    "create_table_usage_endpoints",
     "create_view_priced_calls",
     "create_view_priced_usage",
 ]
@@ -61,6 +63,8 @@ class Store:
         self.con.execute("SET enable_progress_bar = false")
         self._migrate()
         self.con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
+        self.con.execute(price_key_macro())  # the one fine-tune rule, rendered from prices.price_key
+        self.con.execute(endpoints.line_item_macro())  # the one reading of cost line items
         for name in SESSION_OBJECTS:
             self.con.execute(sql.load(name))
         self._load_prices()
@@ -126,7 +130,9 @@ class Store:
     def _load_prices(self) -> None:
         self._insert_all("price_rates", price_rate_rows(self.catalog))
         self._insert_all("price_aliases", alias_rows(self.catalog))
+        self._insert_all("unit_rates", unit_rate_rows(self.catalog))
         self._insert_all("service_tiers", list(TIER_NAMES.items()))
+        self._insert_all("usage_endpoints", endpoints.table_rows())
 
     def _insert_all(self, table: str, rows: list[tuple]) -> None:
         """One multi-row INSERT: executemany costs a round trip per row. Only placeholders go into the text."""
@@ -175,26 +181,38 @@ def _rate_columns(r: Rates) -> tuple:
         _per_token(lc.cached_input) if lc else None,
         _per_token(lc.cache_write) if lc else None,
         _per_token(lc.output) if lc else None,
+        *(_per_token(getattr(r, name)) for name in MODALITY_RATES),
     )
 
 
 def price_rate_rows(catalog: Catalog) -> list[tuple]:
-    """One row per model, period and tier, for the price_rates table."""
+    """One row per model, period and tier the period prices, for the price_rates table."""
     rows = []
     for model, periods in catalog.periods.items():
         for period in periods:
-            for tier in TIERS:
-                rows.append((model, period.effective_from, period.effective_to, tier, *_rate_columns(period.tiers[tier])))
+            for tier, rates in period.tiers.items():
+                rows.append((model, period.effective_from, period.effective_to, tier, *_rate_columns(rates)))
     return rows
 
 
+def unit_rate_rows(catalog: Catalog) -> list[tuple]:
+    """Prices per unit other than tokens: each model's, then the tool prices (model NULL)."""
+    rows = [
+        (model, period.effective_from, period.effective_to, unit, usd)
+        for model, periods in catalog.periods.items()
+        for period in periods
+        for unit, usd in period.units.items()
+    ]
+    return rows + [(None, t.effective_from, t.effective_to, t.unit, t.usd) for t in catalog.tools]
+
+
 def alias_rows(catalog: Catalog) -> list[tuple]:
-    """The alias table cut into non-overlapping date spans, each resolved exactly as Catalog.resolve does."""
-    rows = [(model, model, None, None) for model in catalog.periods]
-    for name, aliases in catalog.aliases.items():
-        if name in catalog.periods:
-            continue
-        bounds = sorted({d for a in aliases for d in (a.valid_from, a.valid_to) if d is not None})
+    """Every priced id over non-overlapping date spans, each span resolved exactly as Catalog.resolve does."""
+    rows = []
+    for name in {**catalog.periods, **catalog.aliases}:
+        dated = [(a.valid_from, a.valid_to) for a in catalog.aliases.get(name, [])]
+        dated += [(p.effective_from, p.effective_to) for p in catalog.periods.get(name, [])]
+        bounds = sorted({d for span in dated for d in span if d is not None})
         edges: list[date | None] = [None, *bounds, None]
         for start, end in zip(edges, edges[1:]):
             probe = start or (end.fromordinal(end.toordinal() - 1) if end else date.today())

@@ -6,6 +6,7 @@ import base64
 import gzip
 import hashlib
 import json
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,31 @@ from costcap.errors import CostcapError
 SHIPPED = ("o200k_base", "cl100k_base")
 # OpenAI's chat format: each message is wrapped in 3 tokens, a name adds 1, and the reply is primed with 3.
 TOKENS_PER_MESSAGE, TOKENS_PER_NAME, REPLY_PRIMER = 3, 1, 3
+
+
+@dataclass(frozen=True)
+class ToolOverhead:
+    """The OpenAI cookbook's rule for function tools (How_to_count_tokens_with_tiktoken, section 7): tokens around
+    each function, its properties, each property and each enum value, matched against the API's prompt_tokens."""
+
+    function: int
+    properties: int = 3
+    prop: int = 3
+    enum: int = -3
+    enum_item: int = 3
+    end: int = 12
+
+
+# cl100k_base models (gpt-3.5-turbo, gpt-4) wrap each function in 10 tokens; o200k_base ones (gpt-4o on) in 7.
+TOOL_OVERHEAD = {"cl100k_base": ToolOverhead(function=10), "o200k_base": ToolOverhead(function=7)}
+
+
+@dataclass
+class RequestCount:
+    """A request body's prompt tokens, and the parts of it that cannot be counted offline."""
+
+    tokens: int = 0
+    uncounted: list[str] = field(default_factory=list)
 
 
 def _load_shipped_ranks(url: str, expected_hash: str | None = None) -> dict[bytes, int]:
@@ -56,8 +82,12 @@ def encoding_name(model: str) -> str:
     """The encoding tiktoken assigns to `model` (o200k_base for gpt-4o/4.1/o-series/gpt-5, cl100k_base for gpt-4/3.5)."""
     import tiktoken
 
+    from costcap.prices import FINE_TUNE_PREFIX, price_key
+
+    # a fine-tune counts as its base model (tiktoken's ft: prefixes pick cl100k_base for ft:gpt-4.1-*)
+    base = price_key(model)[len(FINE_TUNE_PREFIX):] if model.startswith(FINE_TUNE_PREFIX) else model
     try:
-        return tiktoken.encoding_name_for_model(model)
+        return tiktoken.encoding_name_for_model(base)
     except KeyError:
         raise CostcapError(
             f"tiktoken does not know the model {model!r} (pass --encoding o200k_base or cl100k_base)"
@@ -86,19 +116,95 @@ def _message_text(value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        return "".join(p.get("text", "") for p in value if isinstance(p, dict))
+        return "".join(p.get("text", "") for p in value if isinstance(p, dict) and isinstance(p.get("text", ""), str))
     return "" if value is None else str(value)
 
 
-def read_messages(path: str) -> list[dict]:
-    """Messages from a JSON file: a list of messages, or a request body with `messages`."""
+def count_request(body: dict, enc_name: str) -> RequestCount:
+    """Prompt tokens of a Chat Completions, Responses or Embeddings request body: messages with their overhead,
+    Responses instructions, function tools by the cookbook's rule and embeddings inputs; image, audio and file parts
+    are named as uncounted."""
+    found = RequestCount()
+    messages = body.get("messages")
+    given = body.get("input")
+    if isinstance(messages, list):
+        found.tokens += count_messages([m for m in messages if isinstance(m, dict)], enc_name)
+        _note_parts(messages, found)
+    elif isinstance(given, list) and given and all(isinstance(m, dict) for m in given):
+        instructions = body.get("instructions")
+        asked = ([{"role": "developer", "content": instructions}] if isinstance(instructions, str) and instructions else [])
+        found.tokens += count_messages(asked + given, enc_name)
+        _note_parts(given, found)
+    else:
+        found.tokens += _count_inputs(given, enc_name) + count_text(str(body.get("instructions") or ""), enc_name)
+    found.tokens += count_tools(body.get("tools") or [], enc_name, found)
+    return found
+
+
+def _count_inputs(given, enc_name: str) -> int:
+    """A prompt or embeddings input: a string, a list of strings, a token array or a list of token arrays."""
+    if isinstance(given, str):
+        return count_text(given, enc_name)
+    if isinstance(given, list):
+        if all(isinstance(t, int) for t in given):
+            return len(given)
+        return sum(_count_inputs(item, enc_name) for item in given)
+    return 0 if given is None else count_text(str(given), enc_name)
+
+
+def _note_parts(messages: list, found: RequestCount) -> None:
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        for part in content if isinstance(content, list) else []:
+            kind = part.get("type", "") if isinstance(part, dict) else ""
+            if kind and "text" not in kind and kind not in found.uncounted:
+                found.uncounted.append(kind)
+
+
+def count_tools(tools: list, enc_name: str, found: RequestCount | None = None) -> int:
+    """Function tools by the cookbook's rule; other tool types (web search, file search) are named as uncounted."""
+    rule = TOOL_OVERHEAD.get(enc_name, TOOL_OVERHEAD["o200k_base"])
+    total = 0
+    for tool in tools if isinstance(tools, list) else []:
+        function = tool.get("function", tool) if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or not function.get("name"):
+            if found is not None and isinstance(tool, dict):
+                found.uncounted.append(f"tool {tool.get('type', '?')}")
+            continue
+        total += rule.function + count_text(f"{function['name']}:{_clipped(function.get('description'))}", enc_name)
+        properties = (function.get("parameters") or {}).get("properties") or {}
+        if properties:
+            total += rule.properties
+            for name, spec in properties.items():
+                spec = spec if isinstance(spec, dict) else {}
+                total += rule.prop
+                if isinstance(spec.get("enum"), list):
+                    total += rule.enum + sum(rule.enum_item + count_text(str(v), enc_name) for v in spec["enum"])
+                total += count_text(f"{name}:{spec.get('type', '')}:{_clipped(spec.get('description'))}", enc_name)
+    return total + rule.end if total else 0
+
+
+def _clipped(description) -> str:
+    text = description if isinstance(description, str) else ""
+    return text[:-1] if text.endswith(".") else text
+
+
+def read_request(path: str) -> dict:
+    """A request body from a JSON file: a body with messages, input and tools, or a bare list of messages."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CostcapError(f"{path}: no such file (check the path)") from None
+    except IsADirectoryError:
+        raise CostcapError(f"{path}: is a folder (name a JSON file of messages or a request body)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CostcapError(f"{path}:{getattr(exc, 'lineno', 1)}: not valid JSON (write a list of messages)") from None
-    messages = doc.get("messages") if isinstance(doc, dict) else doc
-    if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+    except RecursionError:
+        raise CostcapError(f"{path}: nested too deeply to be a request body") from None
+    body = {"messages": doc} if isinstance(doc, list) else doc
+    messages, given = body.get("messages") if isinstance(body, dict) else None, body.get("input") if isinstance(body, dict) else None
+    if messages is None and given is None:
+        raise CostcapError(f"{path}: expected a list of {{role, content}} messages or a body with messages or input")
+    if messages is not None and (not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages)):
         raise CostcapError(f"{path}: expected a list of {{role, content}} messages or a body with 'messages'")
-    return messages
+    return body

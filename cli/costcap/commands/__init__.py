@@ -45,6 +45,15 @@ PricesOption = Annotated[
 ]
 
 
+def load_catalog(prices_file: str | None) -> price_catalog.Catalog:
+    """The price catalog with --prices (or costcap.toml's [prices] file) over the built-in one; what loading the file
+    skipped or kept is said on stderr."""
+    found = price_catalog.catalog(prices_file or config.prices_file())
+    for message in found.notes:
+        output.note(message)
+    return found
+
+
 def user_errors(command):
     """Show a CostcapError as one `Error: ...` line on stderr and exit 1; anything else is a bug and keeps its traceback."""
 
@@ -73,7 +82,7 @@ class IngestFlags:
 
 def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
     """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
-    store = Store(MEMORY if paths else db, price_catalog.catalog(prices_file))
+    store = Store(MEMORY if paths else db, load_catalog(prices_file))
     if not paths:
         return store, []
     try:

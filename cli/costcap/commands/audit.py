@@ -13,6 +13,7 @@ from costcap.commands import (
     DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
     IngestFlags, PresetOption,
 )  # fmt: skip
+from costcap.endpoints import UNATTRIBUTABLE
 from costcap.store import DEFAULT_PATH
 
 BAR_WIDTH = 12
@@ -73,7 +74,12 @@ def document(report: core.Report) -> dict:
         "billed": {
             "cost_usd": output.money(b.cost_usd), "source": b.source, "requests": b.requests,
             "input_tokens": b.input_tokens, "cached_tokens": b.cached_tokens, "output_tokens": b.output_tokens,
+            "by_line_item": [{"line_item": line, "cost_usd": output.money(usd), "attributable": line not in UNATTRIBUTABLE}
+                             for line, usd in b.by_line.items()],
+            "not_attributable_usd": output.money(b.unattributable_usd),
+            "unknown_days": [_iso(d) for d in b.unknown_days],
         },
+        "unknown_service_tiers": report.unknown_tiers,
         "attributed": {"cost_usd": output.money(report.attributed_usd), "calls": report.calls, "coverage": report.coverage},
         "unattributed_usd": output.money(report.unattributed_usd),
         "unpriced": {"calls": report.unpriced_calls, "models": [u["model"] for u in report.unpriced]},
@@ -148,13 +154,20 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
     b, gap = report.billed, report.unattributed_usd
     period = f"{_iso(report.start) or '?'} to {_iso(report.end) or '?'} (UTC, inclusive)"
     billed = "no usage or cost export in the period" if b.cost_usd is None else f"{output.usd(b.cost_usd)} ({b.source})"
+    if b.unknown_days:
+        unknown = f"unknown on {len(b.unknown_days)} day(s) of ungrouped usage (no model)"
+        billed = unknown if b.cost_usd is None else f"{billed}; {unknown}"
     share = f" ({gap / b.cost_usd:.1%} of billed)" if gap is not None and b.cost_usd else ""
     coverage = "no calls" if report.coverage is None else f"{report.coverage:.1%} of calls priced"
     return [
         ("Period", period),
         ("Billed", billed),
+        *([("Billed by line", "; ".join(f"{line} {output.usd(usd)}" for line, usd in b.by_line.items()))]
+          if len(b.by_line) > 1 else []),
+        *([("No log explains", f"{output.usd(b.unattributable_usd)} (storage, sessions, tool calls billed per call)")]
+          if b.unattributable_usd else []),
         ("Attributed", f"{output.usd(report.attributed_usd)} over {report.calls:,} logged calls"),
-        ("Unattributed", "unknown without a bill" if gap is None else f"{output.usd(gap)}{share}"),
+        ("Unattributed", "unknown without a bill" if gap is None else f"{output.usd(gap)}{share} that logged calls could explain"),
         ("Coverage", coverage + (f"; unpriced: {', '.join(u['model'] for u in report.unpriced)}" if report.unpriced else "")),
     ]
 
@@ -246,3 +259,8 @@ def _warnings(report: core.Report) -> None:
         )
     if report.billed.unpriced_rows:
         output.warn(f"{report.billed.unpriced_rows} usage-export rows could not be priced: billed is a lower bound")
+    if report.billed.unknown_days:
+        output.warn(f"{report.billed.ungrouped_rows} usage rows name no model (ungrouped): billed is unknown on "
+                    f"{len(report.billed.unknown_days)} days; pull or export them grouped by model")
+    for tier in report.unknown_tiers:
+        output.warn(f"service tier {output.inert(tier)!r} is not one OpenAI is known to report: billed at standard rates")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from costcap import estimate as core, output, prices
-from costcap.commands import DbOption, PricesOption
+from costcap.commands import load_catalog, DbOption, PricesOption
 from costcap.store import DEFAULT_PATH, Store
 from costcap.errors import CostcapError
 
@@ -56,7 +56,7 @@ def estimate(
     A = 1 + f + ... + f^R; paid attempts E = C x A; input A x (C x prompt + items x item_input); output
     A x items x item_output; cached (E - 1) x prefix when the prefix is >= 1024 tokens and the Batch API is off.
     """
-    catalog = prices.catalog(prices_file)
+    catalog = load_catalog(prices_file)
     args = args or []
     if args[:1] == ["diff"]:
         return _diff(args[1:], catalog, Decimal(str(fail_above_pct)), fmt)
@@ -209,6 +209,11 @@ def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
 
 
 def _show_requests(rows: list[dict], fmt) -> None:
-    columns = list(rows[0]) if rows else []
+    columns = [c for c in rows[0] if c != "uncounted"] if rows else []
     shown = [{k: output.money(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
     output.render(shown, fmt, columns, doc={"models": shown}, title="Batch input file")
+    for row in rows:
+        if row["uncounted"]:
+            parts = ", ".join(f"{kind} in {n} requests" for kind, n in row["uncounted"].items())
+            output.warn(f"{output.inert(row['model'])}: input tokens leave out what cannot be counted offline ({parts}): "
+                        "they are a lower bound")

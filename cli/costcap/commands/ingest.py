@@ -8,6 +8,7 @@ import typer
 
 from costcap import output, prices
 from costcap.commands import (
+    load_catalog,
     DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, ingest_into,
 )  # fmt: skip
 from costcap.ingest import FileResult
@@ -34,7 +35,7 @@ def ingest(
 
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
-    with Store(db, prices.catalog(prices_file)) as store:
+    with Store(db, load_catalog(prices_file)) as store:
         results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run))
     show(results, fmt)
     if dry_run and fmt != output.ShortFormat.json:
@@ -107,3 +108,6 @@ def _notes(results: list[FileResult]) -> None:
                 f"{name}: {r.unpriced} rows use models with no price ({models}); they are left out of the spend,"
                 " not counted as $0. Add prices with --prices FILE."
             )
+            if "(no model)" in r.unpriced_models:
+                output.warn(f"{name}: usage rows with no model are ungrouped totals that cannot be priced: pull or "
+                            "export them grouped by model (group_by=model)")

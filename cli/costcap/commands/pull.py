@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from costcap import output, prices, pull as core
-from costcap.commands import DayOption, DbOption, PricesOption
+from costcap.commands import load_catalog, DayOption, DbOption, PricesOption
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH, Store
@@ -35,6 +35,6 @@ def pull(
         raise CostcapError("--since is required: the first UTC day to fetch, e.g. --since 2026-11-01")
     groups = [g.strip() for g in group_by.split(",") if g.strip()]
     request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save)
-    with Store(db, prices.catalog(prices_file)) as store, output.progress_bar("pulling pages") as progress:
+    with Store(db, load_catalog(prices_file)) as store, output.progress_bar("pulling pages") as progress:
         results = core.pull(store, request, progress)
     show(results, fmt)

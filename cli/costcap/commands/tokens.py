@@ -9,13 +9,16 @@ from typing import Annotated
 import typer
 
 from costcap import output, prices, tokens as counting
+from costcap.commands import load_catalog
 from costcap.errors import CostcapError
 
 
 def tokens(
     text: Annotated[str | None, typer.Argument(help="Text to count; - reads stdin.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Count the text of this file.")] = None,
-    messages: Annotated[Path | None, typer.Option("--messages", help="JSON chat messages (or a request body).")] = None,
+    messages: Annotated[
+        Path | None, typer.Option("--messages", help="JSON chat messages, or a request body (messages or input, tools).")
+    ] = None,
     model: Annotated[str, typer.Option(help="Model whose tokenizer and input price apply.")] = "gpt-4o",
     encoding: Annotated[str | None, typer.Option(help="Tokenizer to use instead of the model's.")] = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
@@ -28,15 +31,20 @@ def tokens(
     if len(given) != 1:
         raise CostcapError("give exactly one of TEXT, --file or --messages")
     enc = encoding or counting.encoding_name(model)
+    uncounted: list[str] = []
     if messages is not None:
-        count = counting.count_messages(counting.read_messages(str(messages)), enc)
+        counted = counting.count_request(counting.read_request(str(messages)), enc)
+        count, uncounted = counted.tokens, counted.uncounted
     else:
         count = counting.count_text(_read_text(text, file), enc)
-    rates = prices.catalog().rates(model)
+    rates = load_catalog(None).rates(model)
     cost = prices.call_cost(rates, count, 0, 0) if rates else None
     doc = {"model": model, "encoding": enc, "tokens": count, "input_cost_usd": cost}
     row = {**doc, "input_cost_usd": output.usd(cost, 6)}
-    output.render([row], fmt, list(doc), doc={**doc, "input_cost_usd": output.money(cost)}, right={"tokens"})
+    json_doc = {**doc, "input_cost_usd": output.money(cost), "uncounted": uncounted}
+    output.render([row], fmt, list(doc), doc=json_doc, right={"tokens"})
+    if uncounted:
+        output.warn(f"left out, not countable offline: {', '.join(uncounted)}; the count is a lower bound")
 
 
 def _read_text(text: str | None, file: Path | None) -> str:

@@ -8,20 +8,21 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from costcap.errors import CostcapError, InputError
+from costcap.endpoints import DETAILS, of_result
 from costcap.ingest import files
 from costcap.ingest.readers import exports
 
 KIND = "usage-api-json"
-# The CSV export's header names, so the rows go through the same checks and inserts as an export.
-USAGE_FIELDS = {
-    "project_id": "project_id", "num_model_requests": "num_model_requests", "user_id": "user_id",
-    "api_key_id": "api_key_id", "model": "model", "batch": "batch", "service_tier": "service_tier",
-    "input_tokens": "input_tokens", "output_tokens": "output_tokens", "input_cached_tokens": "input_cached_tokens",
-    "input_cache_write_tokens": "input_cache_write_tokens",
-}  # fmt: skip
+# The CSV export's header names, so the rows go through the same checks and inserts as an export; every endpoint's
+# quantity field and dimensions are among them (endpoints.ENDPOINTS).
+USAGE_FIELDS = tuple(dict.fromkeys([
+    "project_id", "num_model_requests", "user_id", "api_key_id", "model", "batch", "service_tier", "input_tokens",
+    "output_tokens", "input_cached_tokens", "input_cache_write_tokens", "input_audio_tokens", "input_cached_audio_tokens",
+    "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens", "output_image_tokens", *DETAILS,
+]))  # fmt: skip
 COST_FIELDS = ("line_item", "project_id", "project_name", "api_key_id", "user_id", "organization_id", "quantity", "quantity_unit")
 TIMES = ["start_time", "end_time"]
-USAGE_NAMES = TIMES + list(USAGE_FIELDS)
+USAGE_NAMES = [*TIMES, *USAGE_FIELDS, "quantity", "endpoint"]
 COST_NAMES = TIMES + ["amount_value", "amount_currency", *COST_FIELDS]
 
 
@@ -144,7 +145,10 @@ def _times(bucket: dict) -> list[str | None]:
 
 
 def _usage_row(line: int, bucket: dict, result: dict) -> list:
-    return [line, *_times(bucket), *(_cell(result.get(key)) for key in USAGE_FIELDS)]
+    endpoint = of_result(result.get("object"))
+    quantity = _cell(result.get(endpoint.quantity)) if endpoint and endpoint.quantity else None
+    return [line, *_times(bucket), *(_cell(result.get(key)) for key in USAGE_FIELDS), quantity,
+            endpoint.name if endpoint else None]  # fmt: skip
 
 
 def _cost_row(line: int, bucket: dict, result: dict, item: files.Input) -> list:

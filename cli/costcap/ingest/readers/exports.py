@@ -8,6 +8,7 @@ from datetime import datetime
 
 from costcap import sql
 from costcap.errors import InputError
+from costcap.endpoints import DETAILS, ENDPOINTS, Endpoint, of_export
 from costcap.ingest.files import Input
 
 # Our column name -> header names that carry it, across the 2023-2026 export versions (FORMATS.md 1.2, 1.6).
@@ -27,6 +28,16 @@ USAGE_COLUMNS = {
     "output_tokens": ["output_tokens", "n_generated_tokens_total"],
     "cached_tokens": ["input_cached_tokens", "n_cached_context_tokens_total"],
     "cache_write_tokens": ["input_cache_write_tokens"],
+    "audio_input_tokens": ["input_audio_tokens"],
+    "audio_cached_tokens": ["input_cached_audio_tokens"],
+    "audio_output_tokens": ["output_audio_tokens"],
+    "image_input_tokens": ["input_image_tokens"],
+    "image_cached_tokens": ["input_cached_image_tokens"],
+    "image_output_tokens": ["output_image_tokens"],
+    # what the other endpoints count (FORMATS.md 1.7, 2.5), and the dimensions they add
+    "quantity": ["quantity", *dict.fromkeys(e.quantity for e in ENDPOINTS if e.quantity)],
+    "endpoint": ["endpoint"],
+    **{name: [name] for name in DETAILS},
 }
 COST_COLUMNS = {
     "start_time": ["start_time"],
@@ -46,6 +57,7 @@ COST_COLUMNS = {
 }
 # A usage export with usage must carry these; a four-column header (no usage at all) is fine too.
 USAGE_NEEDS = ("input_tokens", "output_tokens", "model")
+TOKENS_ONLY_NEEDS = ("input_tokens", "model")  # embeddings and moderations count input tokens only
 # The 2023-24 activity export's header carries these instead of start_time/end_time.
 LEGACY_USAGE = {"n_context_tokens_total", "n_generated_tokens_total"}
 _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
@@ -60,8 +72,9 @@ def header(text: str) -> list[str]:
 def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Store a usage export's rows; returns (rows stored, empty buckets skipped, older rows replaced)."""
     names = header(head_text)
-    _require_usage_columns(item, names)
-    return _store(con, item, names, USAGE_COLUMNS, "usage", source_id, now)
+    endpoint = of_export(item.name, names)
+    _require_usage_columns(item, names, endpoint)
+    return _store(con, item, names, USAGE_COLUMNS, "usage", source_id, now, endpoint.name)
 
 
 def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
@@ -69,7 +82,7 @@ def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) 
     return _store(con, item, header(head_text), COST_COLUMNS, "cost", source_id, now)
 
 
-def store_rows(con, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime):
+def store_rows(con, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None):
     """Store rows already split into cells (line first, then one text cell per name), as if read from a CSV export."""
     import pyarrow as pa
 
@@ -82,35 +95,37 @@ def store_rows(con, name: str, table: str, names: list[str], rows: list[list], s
     finally:
         con.unregister("parsed_export")
     wanted = USAGE_COLUMNS if table == "usage" else COST_COLUMNS
-    return _checked_insert(con, name, names, wanted, table, source_id, now)
+    return _checked_insert(con, name, names, wanted, table, source_id, now, endpoint)
 
 
-def _store(con, item, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+def _store(con, item, names, wanted, table: str, source_id: int, now: datetime, endpoint=None) -> tuple[int, int, int]:
     """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
     _load(con, item, len(names), _raw_columns(names, wanted).values())
-    return _checked_insert(con, item.name, names, wanted, table, source_id, now)
+    return _checked_insert(con, item.name, names, wanted, table, source_id, now, endpoint)
 
 
-def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, now: datetime, endpoint=None):
     con.execute(_mapping_view(names, wanted))
     total = con.execute(sql.load("count_export_rows")).fetchall()[0][0]
     if not total:
         raise InputError(name, 1, "the export has a header and no rows", "export a period that has usage, or leave the file out")
     _reject_bad_row(con, name, f"find_bad_{table}_row", now)
     plural = "usage" if table == "usage" else "costs"
-    stored = con.execute(sql.load(f"insert_{plural}"), {"source_id": source_id}).fetchone()[0]
+    params = {"source_id": source_id} if table != "usage" else {"source_id": source_id, "endpoint": endpoint or "completions"}
+    stored = con.execute(sql.load(f"insert_{plural}"), params).fetchone()[0]
     replaced = con.execute(sql.load(f"replace_{table}_buckets"), {"source_id": source_id}).fetchone()[0]
     return stored, total - stored, replaced
 
 
-def _require_usage_columns(item: Input, names: list[str]) -> None:
+def _require_usage_columns(item: Input, names: list[str], endpoint: Endpoint) -> None:
     present = {ours for ours, theirs in USAGE_COLUMNS.items() if any(n in names for n in theirs)}
     only_times = present <= {"start_time", "end_time", "start_time_iso", "end_time_iso"}
-    missing = [c for c in USAGE_NEEDS if c not in present]
+    needs = USAGE_NEEDS if endpoint.name == "completions" else TOKENS_ONLY_NEEDS if not endpoint.quantity else ("quantity",)
+    missing = [endpoint.quantity if c == "quantity" else c for c in needs if c not in present]
     if missing and not only_times:
         raise InputError(
-            item.name, 1, f"the usage export has no {missing[0]} column",
-            "export the Activity CSV from the usage dashboard again, unedited",
+            item.name, 1, f"the {endpoint.name} usage export has no {missing[0]} column",
+            f"export the {endpoint.name} CSV from the usage dashboard again, unedited",
         )
 
 
