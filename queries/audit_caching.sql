@@ -14,8 +14,7 @@ WITH wanted AS (
     JOIN price_rates AS p
         ON p.model = c.price_model
         AND p.tier = c.tier
-        AND (p.effective_from IS NULL OR c.price_day >= p.effective_from)
-        AND (p.effective_to IS NULL OR c.price_day < p.effective_to)
+        AND in_span(c.price_day, p.effective_from, p.effective_to)
     WHERE c.input_tokens >= 1024
 )
 SELECT

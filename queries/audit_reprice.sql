@@ -10,8 +10,7 @@ WITH wanted AS (
     FROM moved AS m
     LEFT JOIN price_aliases AS a
         ON a.alias = m.new_alias
-        AND (a.valid_from IS NULL OR m.price_day >= a.valid_from)
-        AND (a.valid_to IS NULL OR m.price_day < a.valid_to)
+        AND in_span(m.price_day, a.valid_from, a.valid_to)
 )
 SELECT
     r.feature, r.model, count(*) AS calls, sum(r.cost_usd) AS cost_usd,
@@ -21,7 +20,6 @@ FROM resolved AS r
 LEFT JOIN price_rates AS p
     ON p.model = r.new_model
     AND p.tier = r.new_tier
-    AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
-    AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+    AND in_span(r.price_day, p.effective_from, p.effective_to)
 GROUP BY ALL
 ORDER BY r.feature, r.model

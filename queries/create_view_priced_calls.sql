@@ -7,8 +7,7 @@ WITH dated AS (
     FROM dated AS d
     LEFT JOIN price_aliases AS a
         ON a.alias = price_key(d.model)
-        AND (a.valid_from IS NULL OR d.price_day >= a.valid_from)
-        AND (a.valid_to IS NULL OR d.price_day < a.valid_to)
+        AND in_span(d.price_day, a.valid_from, a.valid_to)
 )
 SELECT
     r.*,
@@ -27,5 +26,4 @@ FROM resolved AS r
 LEFT JOIN price_rates AS p
     ON p.model = r.price_model
     AND p.tier = r.tier
-    AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
-    AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+    AND in_span(r.price_day, p.effective_from, p.effective_to)

@@ -6,8 +6,7 @@ WITH resolved AS (
     FROM usage AS u
     LEFT JOIN price_aliases AS a
         ON a.alias = price_key(u.model)
-        AND (a.valid_from IS NULL OR CAST(u.bucket_start AS DATE) >= a.valid_from)
-        AND (a.valid_to IS NULL OR CAST(u.bucket_start AS DATE) < a.valid_to)
+        AND in_span(CAST(u.bucket_start AS DATE), a.valid_from, a.valid_to)
 ), tokens AS (
     SELECT
         r.*,
@@ -23,16 +22,14 @@ WITH resolved AS (
     LEFT JOIN price_rates AS p
         ON p.model = r.price_model
         AND p.tier = r.tier
-        AND (p.effective_from IS NULL OR r.price_day >= p.effective_from)
-        AND (p.effective_to IS NULL OR r.price_day < p.effective_to)
+        AND in_span(r.price_day, p.effective_from, p.effective_to)
 ), units AS (
     SELECT
         t.*,
         -- the model's own price for the unit first (a search model's query fee), else the tool price
         (SELECT ur.usd FROM unit_rates AS ur
          WHERE ur.unit = t.unit AND (ur.model = t.price_model OR ur.model IS NULL)
-             AND (ur.effective_from IS NULL OR t.price_day >= ur.effective_from)
-             AND (ur.effective_to IS NULL OR t.price_day < ur.effective_to)
+             AND in_span(t.price_day, ur.effective_from, ur.effective_to)
          ORDER BY ur.model NULLS LAST LIMIT 1) AS unit_usd
     FROM tokens AS t
 )

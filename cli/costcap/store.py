@@ -26,6 +26,7 @@ SESSION_OBJECTS = [
     "create_price_aliases",
     "create_macro_count_ok",
     "create_macro_as_count",
+    "create_macro_in_span",
     "create_macro_bucket_time",
     "create_macro_json_string",
     "create_macro_json_unquoted",
