@@ -11,15 +11,20 @@ WITH wanted AS (
     LEFT JOIN price_aliases AS a
         ON a.alias = m.new_alias
         AND in_span(m.price_day, a.valid_from, a.valid_to)
+), repriced AS (
+    SELECT r.feature, r.model, r.cost_usd,
+        token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens,
+                   r.audio_input_tokens, 0, r.audio_output_tokens, r.image_input_tokens, 0, 0, r.input_tokens, p) AS new_cost
+    FROM resolved AS r
+    LEFT JOIN price_rates AS p
+        ON p.model = r.new_model
+        AND p.tier = r.new_tier
+        AND in_span(r.price_day, p.effective_from, p.effective_to)
 )
 SELECT
-    r.feature, r.model, count(*) AS calls, sum(r.cost_usd) AS cost_usd,
-    sum(token_cost(r.input_tokens, r.cached_tokens, r.cache_write_tokens, r.output_tokens, 0, 0, 0, 0, 0, 0, r.input_tokens, p)) AS new_cost_usd,
-    count(*) FILTER (WHERE p.model IS NULL) AS unpriced_calls
-FROM resolved AS r
-LEFT JOIN price_rates AS p
-    ON p.model = r.new_model
-    AND p.tier = r.new_tier
-    AND in_span(r.price_day, p.effective_from, p.effective_to)
+    feature, model, count(*) AS calls, sum(cost_usd) AS cost_usd, sum(new_cost) AS new_cost_usd,
+    -- no price at the new model or tier, or none for the call's audio or image tokens
+    count(*) FILTER (WHERE new_cost IS NULL) AS unpriced_calls
+FROM repriced
 GROUP BY ALL
-ORDER BY r.feature, r.model
+ORDER BY feature, model

@@ -12,6 +12,9 @@ WITH typed AS MATERIALIZED (
         token_count(j_cache_write_tokens) AS cache_write_tokens,
         token_count(j_output_tokens) AS output_tokens,
         token_count(j_reasoning_tokens) AS reasoning_tokens,
+        token_count(j_audio_input_tokens) AS audio_input_tokens,
+        token_count(j_audio_output_tokens) AS audio_output_tokens,
+        token_count(j_image_input_tokens) AS image_input_tokens,
         whole_number(j_status_code) AS status_code,
         whole_number(j_max_tokens) AS max_tokens,
         whole_number(j_attempt) AS attempt,
@@ -43,8 +46,14 @@ WITH typed AS MATERIALIZED (
             WHEN cached_tokens IS NULL THEN token_problem('cached_tokens', j_cached_tokens)
             WHEN cache_write_tokens IS NULL THEN token_problem('cache_write_tokens', j_cache_write_tokens)
             WHEN reasoning_tokens IS NULL THEN token_problem('reasoning_tokens', j_reasoning_tokens)
+            WHEN audio_input_tokens IS NULL THEN token_problem('audio_input_tokens', j_audio_input_tokens)
+            WHEN audio_output_tokens IS NULL THEN token_problem('audio_output_tokens', j_audio_output_tokens)
+            WHEN image_input_tokens IS NULL THEN token_problem('image_input_tokens', j_image_input_tokens)
             WHEN cached_tokens + cache_write_tokens > input_tokens THEN 'cached tokens exceed the input tokens they are part of'
             WHEN reasoning_tokens > output_tokens THEN 'reasoning tokens exceed the output tokens they are part of'
+            WHEN audio_input_tokens + image_input_tokens > input_tokens
+                THEN 'audio and image input tokens exceed the input tokens they are part of'
+            WHEN audio_output_tokens > output_tokens THEN 'audio output tokens exceed the output tokens they are part of'
             WHEN ts IS NULL AND j_timestamp IS NOT NULL AND j_timestamp <> '""'
                 THEN 'timestamp ' || left(j_timestamp, 60) || ' is not an ISO date and time or an epoch time'
             WHEN ts < TIMESTAMP '1970-01-01' THEN 'timestamp ' || left(j_timestamp, 60) || ' is before 1970, not a time'
@@ -76,6 +85,8 @@ SELECT $source_id AS source_id, line,
     coalesce(input_tokens, 0) AS input_tokens, coalesce(cached_tokens, 0) AS cached_tokens,
     coalesce(cache_write_tokens, 0) AS cache_write_tokens, coalesce(output_tokens, 0) AS output_tokens,
     coalesce(reasoning_tokens, 0) AS reasoning_tokens,
+    coalesce(audio_input_tokens, 0) AS audio_input_tokens, coalesce(audio_output_tokens, 0) AS audio_output_tokens,
+    coalesce(image_input_tokens, 0) AS image_input_tokens,
     -- a Responses body says why it stopped in other words
     CASE finish_text WHEN 'max_output_tokens' THEN 'length' WHEN 'completed' THEN 'stop' ELSE finish_text END AS finish_reason,
     max_tokens,

@@ -394,3 +394,13 @@ def test_a_version_2_store_gains_the_endpoint_columns(tmp_path):
     con = duckdb.connect("costcap.duckdb", read_only=True)
     assert con.execute("SELECT endpoint, value FROM usage, meta WHERE key = 'schema_version'").fetchall() == [("completions", "3")]
     con.close()
+
+
+def test_a_logged_audio_call_bills_its_audio_tokens_at_audio_rates(tmp_path):
+    # gpt-audio: text 2.50 in / 10 out, audio 32 in / 64 out. 1,000 prompt tokens of which 600 audio, 200 completion
+    # tokens of which 150 audio: 400 x 2.5 + 600 x 32 + 50 x 10 + 150 x 64 = 1,000 + 19,200 + 500 + 9,600 = 30,300 / 1M
+    audio = {"prompt_tokens_details": {"audio_tokens": 600}, "completion_tokens_details": {"audio_tokens": 150}}
+    doc = attributed(tmp_path, call("gpt-audio", "2026-11-02", 1000, 200, **audio),
+                     call("gpt-4o-2024-08-06", "2026-11-03", 1000, 200, **audio))  # fmt: skip
+    assert usd(doc) == Decimal("0.0303")
+    assert doc["unpriced"] == {"calls": 1, "models": ["gpt-4o-2024-08-06"]}  # no audio rates: unpriced, not text rates

@@ -19,7 +19,7 @@ SCHEMA_VERSION = 3
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
     2: ["add_column_reported_cost"],
-    3: ["add_usage_endpoints"],
+    3: ["add_endpoints_and_modalities"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",

@@ -131,6 +131,7 @@ class _Holder:
 # as text, which is what DuckDB gives for strings, numbers and booleans alike.
 JSON_FIELDS = {
     "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens", "reasoning_tokens", "max_tokens",
+    "audio_input_tokens", "audio_output_tokens", "image_input_tokens",
     "status_code", "attempt", "batch_size", "timestamp", "error", "reported_cost_usd",
 }  # fmt: skip
 
