@@ -2,8 +2,12 @@
 SELECT line, problem FROM (
     SELECT line, CASE
         WHEN start_time IS NULL AND start_time_iso IS NULL THEN 'the row has no start_time'
-        WHEN bucket_time(start_time, start_time_iso) IS NULL THEN 'start_time ' || coalesce(start_time, start_time_iso) || ' is not a time'
+        WHEN bucket_time(start_time, start_time_iso) IS NULL THEN 'start_time ' || coalesce(start_time, start_time_iso) || ' is not a time from 1970 to 9999'
         WHEN bucket_time(start_time, start_time_iso) > $now + INTERVAL 1 DAY THEN 'start_time is in the future'
+        WHEN coalesce(end_time, end_time_iso) IS NOT NULL AND bucket_time(end_time, end_time_iso) IS NULL
+            THEN 'end_time ' || coalesce(end_time, end_time_iso) || ' is not a time'
+        WHEN bucket_time(end_time, end_time_iso) < bucket_time(start_time, start_time_iso)
+            THEN 'end_time is before start_time'
         WHEN NOT count_ok(requests) THEN 'num_model_requests ' || requests || ' is not a whole number >= 0'
         WHEN NOT count_ok(input_tokens) THEN 'input_tokens ' || input_tokens || ' is not a whole number >= 0'
         WHEN NOT count_ok(output_tokens) THEN 'output_tokens ' || output_tokens || ' is not a whole number >= 0'

@@ -98,6 +98,6 @@ SELECT $source_id AS source_id, line,
     END AS status,
     status_code,
     coalesce(problem, error_text) AS error,
-    attempt, request_id, custom_id, order_id, batch_size, event, reported_cost_usd
+    attempt, request_id, custom_id, order_id, batch_size, event, reported_cost_usd, line_key
 FROM judged AS j
 WHERE is_call OR problem IS NOT NULL

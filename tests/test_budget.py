@@ -94,7 +94,7 @@ def test_report_pipeline_log_by_batch_type_with_model_flag(tmp_path):
 def test_python_and_toml_formats(tmp_path):
     log = write_structlog(tmp_path / "a.log", JSON, calls("daily", [100] * 10) + calls('we"ird', [200] * 10))
     # p90 of ten equal values is the value: 1.2 x 100 = 120, 1.2 x 200 = 240
-    assert ok("budget", log, "-f", "python").stdout == 'MAX_TOKENS = {"daily": 120, "we\\"ird": 240}\n'
+    assert ok("budget", log, "-f", "python").stdout == "MAX_TOKENS = {'daily': 120, 'we\"ird': 240}\n"
     assert ok("budget", log, "-f", "toml").stdout == '[max_tokens]\n"daily" = 120\n"we\\"ird" = 240\n'
 
 

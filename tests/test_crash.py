@@ -27,17 +27,23 @@ def ingest(*args) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "costcap", "ingest", *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def test_sigkill_halfway_leaves_the_store_as_it_was(tmp_path):
+def big_ingest_under_way(tmp_path):
+    """A store holding one call, and an ingest of a 600,000-line log two seconds in: (store, totals, log, process)."""
     db = tmp_path / "store.duckdb"
     (tmp_path / "small.jsonl").write_text(LINE % (0, 100, 0))
     assert ingest(tmp_path / "small.jsonl", "--db", db).wait() == 0
     before = totals(db)
     big = tmp_path / "big.jsonl"
     big.write_text("".join(LINE % (i % 7, 100 + i % 50, i) for i in range(1, 600_001)))
-    started = time.monotonic()
     running = ingest(big, "--db", db)
     time.sleep(2.0)  # well into parsing: the whole file takes several seconds
-    assert running.poll() is None, "the ingest ended before it could be killed; make the file bigger"
+    assert running.poll() is None, "the ingest ended before it could be stopped; make the file bigger"
+    return db, before, big, running
+
+
+def test_sigkill_halfway_leaves_the_store_as_it_was(tmp_path):
+    started = time.monotonic()
+    db, before, _, running = big_ingest_under_way(tmp_path)
     os.kill(running.pid, signal.SIGKILL)
     running.wait()
     assert time.monotonic() - started < 60
@@ -45,3 +51,17 @@ def test_sigkill_halfway_leaves_the_store_as_it_was(tmp_path):
     (tmp_path / "next.jsonl").write_text(LINE % (1, 100, 1))
     assert ingest(tmp_path / "next.jsonl", "--db", db).wait() == 0  # and the store takes the next ingest
     assert totals(db)[1] == before[1] + 1
+
+
+def test_ctrl_c_during_an_ingest_is_one_line_exit_130_and_nothing_stored(tmp_path):
+    db, before, big, running = big_ingest_under_way(tmp_path)
+    running.send_signal(signal.SIGINT)
+    stderr = running.communicate(timeout=60)[1].decode()
+    assert running.returncode == 130, stderr
+    assert "Traceback" not in stderr and "interrupted" in stderr and len(stderr.strip().splitlines()) == 1
+    assert totals(db) == before
+    # then the whole file lands once, and a copy of it adds nothing: the identity is the line, not the file
+    assert ingest(big, "--db", db).wait() == 0
+    (tmp_path / "copy.jsonl").write_bytes(big.read_bytes() + b"\n")
+    assert ingest(tmp_path / "copy.jsonl", "--db", db).wait() == 0
+    assert totals(db)[1] == before[1] + 600_000

@@ -80,7 +80,7 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "low": [1024], "high": [2048], "tier": None,
         "from_tier": "default", "range_start": "2020-01-01", "range_end": "2020-01-02", "limit": 3, "line": 1,
     }  # fmt: skip
-    with Store(str(tmp_path / "costcap.duckdb"), prices.builtin()) as store:
+    with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in
         store.con.execute("CREATE TEMP TABLE incoming_records (line BIGINT, record VARCHAR)")
         # create_* first: the audit's scope tables are what its queries read

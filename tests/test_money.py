@@ -13,6 +13,7 @@ import structlog
 
 from conftest import ok, ok_json, run, write_structlog
 from costcap import prices
+from costcap.store import SCHEMA_VERSION
 from costcap.tokens import encoding  # tiktoken's own encoder, from the file shipped offline
 
 JSON = structlog.processors.JSONRenderer()
@@ -392,7 +393,8 @@ def test_a_version_2_store_gains_the_endpoint_columns(tmp_path):
     doc = ok_json("audit")  # the store is brought to version 3: the old rows are completions
     assert Decimal(str(doc["billed"]["cost_usd"])) == Decimal("0.21")
     con = duckdb.connect("costcap.duckdb", read_only=True)
-    assert con.execute("SELECT endpoint, value FROM usage, meta WHERE key = 'schema_version'").fetchall() == [("completions", "3")]
+    assert con.execute("SELECT endpoint, value FROM usage, meta WHERE key = 'schema_version'").fetchall() == [
+        ("completions", str(SCHEMA_VERSION))]
     con.close()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import threading
+import time
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +29,7 @@ class FakeOpenAI:
     def __init__(self):
         self.routes: dict[str, list[tuple[int, dict, str]]] = {}
         self.seen: list[dict] = []
+        self.trickle: float | None = None  # seconds between the bytes of every answer
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,12 +46,21 @@ class FakeOpenAI:
                 for name, value in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if fake.trickle:
+                    for byte in body.encode():
+                        if not fake.trickle:  # the test is over
+                            return
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(fake.trickle)
+                    return
                 self.wfile.write(body.encode())
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -61,6 +72,7 @@ def api(monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
     yield fake
+    fake.trickle = None
     fake.server.shutdown()
 
 
@@ -218,3 +230,34 @@ def test_pull_fetches_every_endpoint_with_the_groups_it_accepts(api):
     asked = {s["path"].rsplit("/", 1)[-1]: s["query"].get("group_by[]", s["query"].get("group_by")) for s in api.seen}
     assert asked["vector_stores"] == ["project_id"]
     assert asked["web_search_calls"] == ["model", "project_id", "api_key_id", "context_level"]
+
+
+def test_a_cursor_that_never_repeats_stops_at_what_the_range_can_hold(api):
+    serve_sample_data(api)
+    count = [0]
+
+    def runaway(query):
+        count[0] += 1
+        return page([], f"cursor-{count[0]}")  # always one more page, never the same cursor
+
+    api.routes["/v1/organization/usage/completions"] = [(200, {}, runaway)]
+    result = run("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url)
+    assert result.exit_code == 1 and "more pages than the range has buckets" in result.stderr
+    assert count[0] <= 8  # 7 daily buckets, so at most 8 pages
+    assert not Path("costcap.duckdb").exists() or ok_json("audit")["billed"]["cost_usd"] is None
+
+
+def test_a_server_that_trickles_is_given_up_on(api):
+    serve_sample_data(api)
+    api.trickle = 0.5  # one byte every half second: a read timeout never fires
+    result = run("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url, "--timeout", "2")
+    assert result.exit_code == 1 and "no complete answer within 2 s" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_save_onto_a_file_is_refused_before_any_request(api, tmp_path):
+    serve_sample_data(api)
+    (tmp_path / "pages").write_text("not a folder")
+    result = run("pull", "--since", "2026-11-01", "--base-url", api.url, "--save", str(tmp_path / "pages"))
+    assert result.exit_code == 1 and "a file is there" in result.stderr
+    assert api.seen == []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from costcap import budget, sql
+from costcap import budget
 from costcap.endpoints import UNATTRIBUTABLE
 from costcap.prices import unknown_tier
 from costcap.errors import CostcapError

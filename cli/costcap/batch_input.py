@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from costcap import prices, tokens

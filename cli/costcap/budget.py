@@ -11,6 +11,7 @@ from pathlib import Path
 
 from costcap import sql
 from costcap.errors import CostcapError
+from costcap.userfile import read_text
 from costcap.store import Store
 
 GROUP_KEYS = ("feature", "batch_type", "model")
@@ -155,17 +156,12 @@ class Spec:
 
 def sample_texts(path: Path) -> list[str]:
     """Example answers: a JSON list of strings, or one answer per line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CostcapError(f"{path}: no such file (check the --sample path)") from None
-    except UnicodeDecodeError:
-        raise CostcapError(f"{path}: not UTF-8 text (convert it to UTF-8)") from None
+    text = read_text(path, "the --sample file")
     if text.lstrip().startswith("["):
         try:
             answers = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CostcapError(f"{path}:{exc.lineno}: not valid JSON (write a list of strings, or one answer per line)") from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise CostcapError(f"{path}:{getattr(exc, 'lineno', 1)}: not valid JSON (write a list of strings, or one answer per line)") from None
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
             raise CostcapError(f"{path}: the JSON must be a list of strings")
     else:

@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 from costcap.errors import CostcapError
+from costcap.userfile import read_text
 from costcap.ingest.presets import call_fields, parts
 
 FILE_NAME = "costcap.toml"
@@ -54,12 +55,14 @@ def prices_file(directory: Path | None = None) -> str | None:
 
 
 def _read(path: Path) -> dict:
-    if not path.is_file():
+    if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        return tomllib.loads(read_text(path, FILE_NAME))
+    except tomllib.TOMLDecodeError as exc:
         raise CostcapError(f"{path}: not valid TOML ({exc}; fix the file)") from None
+    except RecursionError:
+        raise CostcapError(f"{path}: nested too deeply to be {FILE_NAME} (fix the file)") from None
 
 
 def _from_file(path: Path) -> dict[str, str]:

@@ -16,3 +16,12 @@ class InputError(CostcapError):
 
 class StoreBusyError(CostcapError):
     """Another process holds the store's lock."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C after the store's COMMIT ran: what was being stored landed."""
+
+    def __init__(self, landed: bool):
+        self.landed = landed
+        super().__init__("interrupted after the store was saved: everything from this run landed" if landed else
+                         "interrupted: nothing from this run was stored")  # fmt: skip

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from costcap import prices, sql
 from costcap.errors import CostcapError
+from costcap.userfile import read_text
 
 CACHE_MIN_PREFIX = 1024
 BATCH_WINDOW_S = 24 * 3600
@@ -87,16 +88,14 @@ def load_plan(path: Path | None, overrides: dict, catalog: prices.Catalog) -> Pl
 
 def _read_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CostcapError(f"{path}: no such plan file (check the path)") from None
+        return tomllib.loads(read_text(path, "the plan file"))
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno: the line is at the end of its message
         found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
         where, what = (f"{path}:{found.group(1)}", str(exc)[: found.start()].strip()) if found else (str(path), str(exc))
         raise CostcapError(f"{where}: not valid TOML: {what} (write key = value lines, see the README)") from None
-    except UnicodeDecodeError:
-        raise CostcapError(f"{path}: not UTF-8 text (save the plan as UTF-8)") from None
+    except RecursionError:
+        raise CostcapError(f"{path}: nested too deeply to be a plan") from None
 
 
 def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
@@ -119,15 +118,26 @@ def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
     return plan
 
 
+# The most a plan value can sanely be: beyond these a plan is a typo, and an estimate would never finish.
+UPPER_BOUNDS = {
+    "items": 10**9, "orders": 10**7, "max_retries": 100, "prompt_tokens": 10**7, "item_input_tokens": 10**7,
+    "item_output_tokens": 10**6, "cached_prefix_tokens": 10**7, "batch_sizes": 10**6, "tier": 5,
+    "sleep_s": 86_400, "latency_s": 86_400, "deadline_h": 24 * 366,
+}  # fmt: skip
+
+
 def _whole(value, key: str, where: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise CostcapError(f"{where}: {key} = {value!r}: write a whole number of at least {minimum}")
+    most = UPPER_BOUNDS.get(key, 10**12)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= most:
+        raise CostcapError(f"{where}: {key} = {value!r}: write a whole number from {minimum} to {most:,}")
     return value
 
 
 def _number(value, key: str, where: str) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or value < 0 or not math.isfinite(value):
-        raise CostcapError(f"{where}: {key} = {value!r}: write a number of at least 0")
+    most = UPPER_BOUNDS.get(key, 10**12)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not math.isfinite(value) \
+            or not 0 <= value <= most:
+        raise CostcapError(f"{where}: {key} = {value!r}: write a number from 0 to {most:,}")
     return Decimal(str(value))
 
 

@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and the invisible format characters that reorder or hide text (bidi embeddings, overrides and
+# isolates, zero-width marks, line and paragraph separators, the BOM): shown as escapes, never passed on.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_PLACES = Decimal("0.000001")
 
@@ -45,8 +47,14 @@ def out_console() -> Console:
 
 
 def inert(value) -> str:
-    """Input text with control characters (ANSI escapes included) shown as \\xNN, so it cannot drive a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    """Input text with control and invisible format characters (ANSI escapes, bidi overrides) shown as \\xNN or
+    \\uNNNN, so it can neither drive a terminal nor reorder what is shown."""
+    return _CONTROL.sub(_escaped, str(value))
+
+
+def _escaped(match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def money(value: Decimal | None) -> float | None:
@@ -111,9 +119,14 @@ def _csv_safe(value) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
 
 
+_MARKDOWN_ACTIVE = re.compile(r"([\\|`$*_\[\]<>!#~])")
+
+
 def md_escape(value) -> str:
-    # `$` too: GitHub renders text between two dollar signs as maths
-    return inert(_cell(value)).replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("$", "\\$")
+    """Text for a Markdown table cell that renders as itself: no link, image, HTML, emphasis, maths (`$`) or
+    autolinked URL can come from a name in the data."""
+    text = _MARKDOWN_ACTIVE.sub(r"\\\1", inert(_cell(value)))
+    return text.replace("://", ":\\/\\/").replace("www.", "www\\.")
 
 
 def write_markdown(rows: list[dict], columns: list[str], title: str | None = None) -> None:
@@ -147,12 +160,12 @@ def render(rows: list[dict], fmt: str, columns: list[str], *, doc=None, title=No
 
 
 def note(message: str) -> None:
-    """A message for the user on stderr; input text in it must already be inert()."""
-    err.print(Text(message))
+    """A message for the user on stderr, made inert whatever it quotes."""
+    err.print(Text(inert(message)))
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow"), Text(message), sep="")
+    err.print(Text("Warning: ", style="yellow"), Text(inert(message)), sep="")
 
 
 def error(message: str) -> None:

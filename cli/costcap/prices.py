@@ -511,13 +511,11 @@ def _million(value, where: str) -> str:
 def load_file(path: str | Path) -> Catalog:
     """Read a price file: costcap's format or LiteLLM's (or tokencost's copy of it) JSON."""
     where = str(path)
+    from costcap.userfile import read_text
+
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"), parse_float=Decimal)
-    except FileNotFoundError:
-        raise CostcapError(f"{where}: no such price file (check the --prices path)") from None
-    except IsADirectoryError:
-        raise CostcapError(f"{where}: is a folder, not a price file (name the JSON file)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(read_text(path, "the price file", max_bytes=1 << 30), parse_float=Decimal)
+    except json.JSONDecodeError as exc:
         raise CostcapError(f"{where}: not a JSON price file ({exc}; use costcap's format or LiteLLM's JSON)") from None
     except RecursionError:
         raise CostcapError(f"{where}: nested too deeply to be a price file") from None

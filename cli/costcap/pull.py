@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import threading
+from time import monotonic
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -22,7 +24,8 @@ COST_GROUPS = ["line_item", "project_id"]
 BUCKET_LIMITS = {"1d": 31, "1h": 168}  # the most buckets one page may hold
 COST_LIMIT = 180
 DEFAULT_KEY_ENV = "OPENAI_ADMIN_KEY"
-MAX_PAGES = 100_000  # a cursor that never ends is a server bug, not a reason to loop forever
+REQUEST_DEADLINE_S = 300.0  # one request, the SDK's retries included: a server that trickles bytes is given up on
+TOTAL_DEADLINE_S = 3600.0
 Progress = Callable[[int, int], None]
 
 
@@ -36,6 +39,8 @@ class PullRequest:
     base_url: str | None = None
     save_dir: Path | None = None
     max_retries: int = 5
+    request_deadline_s: float = REQUEST_DEADLINE_S
+    total_deadline_s: float = TOTAL_DEADLINE_S
 
     def check(self, today: date) -> None:
         if self.bucket not in BUCKET_LIMITS:
@@ -47,6 +52,8 @@ class PullRequest:
             raise CostcapError(f"--until {self.until} is before --since {self.since}: swap them")
         if self.since > today:
             raise CostcapError(f"--since {self.since} is in the future")
+        if self.save_dir is not None and self.save_dir.exists() and not self.save_dir.is_dir():
+            raise CostcapError(f"--save {self.save_dir}: a file is there; name a folder (it is created if missing)")
 
     def range(self, now: datetime) -> tuple[datetime, datetime]:
         """[start, end) in UTC: whole days from --since to --until inclusive, or up to now."""
@@ -62,7 +69,12 @@ def pull(store: Store, request: PullRequest, progress: Progress | None = None) -
     request.check(now.date())
     start, end = request.range(now)
     client = _client(request)
-    fetch = _Fetcher(request, progress, _expected_pages(request, start, end))
+    if request.save_dir is not None:
+        try:
+            request.save_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CostcapError(f"--save {request.save_dir}: cannot create the folder ({exc.strerror})") from None
+    fetch = _Fetcher(request, progress, _expected_pages(request, start, end), _buckets(request, start, end))
     usage = []
     for endpoint in ENDPOINTS:  # every endpoint, so no part of the bill is missing from the usage
         usage += fetch.pages(f"usage/{endpoint.name}", getattr(client.admin.organization.usage.with_raw_response, endpoint.name),
@@ -108,18 +120,24 @@ def _client(request: PullRequest):
 
 
 class _Fetcher:
-    """Follows next_page cursors; the SDK retries 429 and 5xx with backoff, honouring retry-after."""
+    """Follows next_page cursors; the SDK retries 429 and 5xx with backoff, honouring retry-after. Every wait is
+    bounded: each request by its deadline, the whole pull by another, and a cursor by the pages the range can fill."""
 
-    def __init__(self, request: PullRequest, progress: Progress | None, expected: int):
+    def __init__(self, request: PullRequest, progress: Progress | None, expected: int, buckets: dict[str, int]):
         self.request, self.progress, self.expected, self.done = request, progress, expected, 0
+        self.buckets = buckets
+        self.ends = monotonic() + request.total_deadline_s
 
     def pages(self, endpoint: str, method, start: int, end: int, params: dict) -> list[str]:
         import openai
 
         found, cursor, seen = [], None, set()
-        for _ in range(MAX_PAGES):
+        # each page holds at least one bucket: more pages than buckets is a cursor that runs away
+        most = self.buckets["costs" if endpoint == "costs" else "usage"] + 1
+        for _ in range(most):
             try:
-                raw = method(start_time=start, end_time=end, **params, **({"page": cursor} if cursor else {}))
+                raw = self._within(endpoint, lambda: method(start_time=start, end_time=end, **params,
+                                                            **({"page": cursor} if cursor else {})))  # fmt: skip
             except openai.APIStatusError as exc:
                 raise self._refused(endpoint, exc.status_code) from None
             except openai.APIConnectionError:
@@ -136,7 +154,29 @@ class _Fetcher:
             if cursor in seen:
                 raise CostcapError(f"{endpoint}: the API returned the same next_page twice; try again later")
             seen.add(cursor)
-        raise CostcapError(f"{endpoint}: more than {MAX_PAGES} pages; pull a shorter range")
+        raise CostcapError(f"{endpoint}: the API sent more pages than the range has buckets ({most}); try again later")
+
+    def _within(self, endpoint: str, call):
+        """call() in a worker thread, given up on (the thread left behind) past the request or total deadline."""
+        left = min(self.request.request_deadline_s, self.ends - monotonic())
+        if left <= 0:
+            raise CostcapError(f"the pull took longer than {self.request.total_deadline_s:.0f} s in all; pull a shorter range")
+        box: dict = {}
+
+        def run() -> None:
+            try:
+                box["value"] = call()
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(left)
+        if worker.is_alive():
+            raise CostcapError(f"{endpoint}: no complete answer within {left:.0f} s; try again later (or raise --timeout)")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def _refused(self, endpoint: str, status: int) -> CostcapError:
         # never echo the server's message: for a bad key it quotes part of the key
@@ -151,6 +191,12 @@ class _Fetcher:
         return CostcapError(f"{endpoint}: HTTP {status} from the OpenAI API; try again later")
 
 
+def _buckets(request: PullRequest, start: datetime, end: datetime) -> dict[str, int]:
+    """How many usage buckets and cost days the range holds."""
+    step = timedelta(days=1) if request.bucket == "1d" else timedelta(hours=1)
+    return {"usage": max(1, -(-(end - start) // step)), "costs": max(1, -(-(end - start) // timedelta(days=1)))}
+
+
 def _expected_pages(request: PullRequest, start: datetime, end: datetime) -> int:
     step = timedelta(days=1) if request.bucket == "1d" else timedelta(hours=1)
     buckets = max(1, -(-(end - start) // step))
@@ -163,6 +209,7 @@ def _unix(moment: datetime) -> int:
 
 
 def _write(path: Path, pages: list[str]) -> Path:
-    # JSON allows a line break only between tokens (inside strings it is escaped), so a page fits on one line
-    path.write_text("".join(" ".join(text.splitlines()) + "\n" for text in pages), encoding="utf-8")
+    # JSON allows a raw line break only between tokens (inside strings it is escaped), so a page fits on one line;
+    # U+2028 and the other Unicode breaks may sit raw inside a string and stay as they are
+    path.write_text("".join(text.replace("\r", " ").replace("\n", " ") + "\n" for text in pages), encoding="utf-8")
     return path

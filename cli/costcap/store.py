@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from contextlib import contextmanager
 from datetime import date
@@ -9,17 +10,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from costcap import endpoints, sql
-from costcap.errors import CostcapError, StoreBusyError
+from costcap.errors import CostcapError, Interrupted, StoreBusyError
 from costcap.prices import MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
     2: ["add_column_reported_cost"],
     3: ["add_endpoints_and_modalities"],
+    4: ["add_column_line_key"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -55,10 +57,19 @@ def default_path() -> str:
 class Store:
     """A DuckDB store with costcap's schema and the price catalog loaded for this session."""
 
-    def __init__(self, path: str, catalog: Catalog):
+    def __init__(self, path: str, catalog: Catalog, create: bool = False):
+        """Open a costcap store; `create` (ingest, pull) makes a new one where no file is. Any other file, a DuckDB
+        database of another tool included, is refused before anything is written to it."""
         self.path = path
         self.catalog = catalog
+        existed = path != MEMORY and Path(path).exists()
+        if path != MEMORY and not existed and not create:
+            raise CostcapError(f"{path}: no store there yet (run `costcap ingest FILES` first, or pass --db)")
+        if existed:
+            _check_is_duckdb(path)
         self.con = _connect(path)
+        if existed:
+            self._check_is_costcap()
         self.con.execute("SET TimeZone = 'UTC'")
         # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
         self.con.execute("SET enable_progress_bar = false")
@@ -90,14 +101,39 @@ class Store:
 
     @contextmanager
     def transaction(self, commit: bool = True):
-        """All or nothing: roll back on any error, so no half-written ingest ever lands; commit=False always rolls back."""
+        """All or nothing: roll back on any error, so no half-written ingest ever lands; commit=False always rolls back.
+        A full disk or a file-size limit is one error naming the store; an interrupt says whether anything landed."""
+        import duckdb
+
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield self
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as exc:
+            self._roll_back()
+            if interrupted(exc):
+                raise KeyboardInterrupt from None
+            if _out_of_space(exc):
+                raise CostcapError(f"{self.path}: {_out_of_space(exc)} while writing the store: nothing was stored "
+                                   "(free space or raise the limit, then run it again)") from None  # fmt: skip
             raise
-        self.con.execute("COMMIT" if commit else "ROLLBACK")
+        try:
+            self.con.execute("COMMIT" if commit else "ROLLBACK")
+        except (KeyboardInterrupt, duckdb.InterruptException):
+            # DuckDB finishes a COMMIT before Python sees the signal: everything landed
+            raise Interrupted(landed=commit) from None
+        except duckdb.Error as exc:
+            self._roll_back()
+            raise CostcapError(f"{self.path}: {_out_of_space(exc) or _first_line(exc)} while saving the store: "
+                               "nothing was stored") from None  # fmt: skip
+
+    def _roll_back(self) -> None:
+        """Roll back, quietly: a transaction DuckDB already aborted has nothing left to undo."""
+        import duckdb
+
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
 
     def close(self) -> None:
         self.con.close()
@@ -112,6 +148,17 @@ class Store:
     def directory(self) -> Path:
         """The folder beside the store, where costcap.toml is looked for."""
         return Path.cwd() if self.path == MEMORY else Path(self.path).resolve().parent
+
+    def _check_is_costcap(self) -> None:
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
+        ).fetchone()[0]
+        if not found or not self.con.execute(sql.load("get_schema_version")).fetchone():
+            self.con.close()
+            raise CostcapError(
+                f"{self.path}: not a costcap store (a DuckDB database of something else); choose another --db,"
+                " nothing was written to it"
+            )
 
     def _migrate(self) -> None:
         self.con.execute(sql.load("create_table_meta"))
@@ -143,6 +190,24 @@ class Store:
             self.con.execute(f"INSERT INTO {table} VALUES " + ", ".join([marks] * len(rows)), values)
 
 
+DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 12 of every DuckDB database file
+
+
+def _check_is_duckdb(path: str) -> None:
+    """Refuse a file that is not a DuckDB database (DuckDB would open a CSV or JSON file as a read-only view)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except IsADirectoryError:
+        raise CostcapError(f"{path}: is a folder, not a store (name a .duckdb file with --db)") from None
+    except PermissionError:
+        raise CostcapError(f"{path}: permission denied (make the store readable and writable)") from None
+    if head[8:12] != DUCKDB_MAGIC:
+        what = "an empty file" if not head else "a SQLite database" if head.startswith(b"SQLite format 3") else (
+            "a Parquet file" if head.startswith(b"PAR1") else "not a DuckDB database file")  # fmt: skip
+        raise CostcapError(f"{path}: not a costcap store ({what}); choose another --db, nothing was written to it")
+
+
 def _connect(path: str):
     import duckdb  # here, not at the top: `costcap CMD --help` need not load DuckDB
 
@@ -160,6 +225,30 @@ def _connect(path: str):
         raise CostcapError(f"{path}: cannot open the store ({_first_line(exc)}; check the --db path)") from None
     except duckdb.Error as exc:
         raise CostcapError(f"{path}: not a costcap store ({_first_line(exc)}; choose another --db)") from None
+
+
+def interrupted(exc: BaseException | None) -> bool:
+    """Ctrl-C, whichever way it surfaced: as KeyboardInterrupt, or inside DuckDB as 'Query interrupted' (and then
+    perhaps as the error of whatever ran next on the aborted transaction)."""
+    import duckdb
+
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, (KeyboardInterrupt, duckdb.InterruptException)) or (
+                isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()):  # fmt: skip
+            return True
+        exc, seen = exc.__context__, seen + 1
+    return False
+
+
+def _out_of_space(exc: BaseException) -> str | None:
+    """'the disk is full' or 'a file-size limit was hit' when that is what stopped a write, else None."""
+    text = str(exc).lower()
+    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in text:
+        return "the disk is full"
+    if getattr(exc, "errno", None) == errno.EFBIG or "file too large" in text:
+        return "a file-size limit was hit"
+    return None
 
 
 def _first_line(exc: Exception) -> str:

@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from costcap.errors import CostcapError
 
@@ -191,13 +190,11 @@ def _clipped(description) -> str:
 
 def read_request(path: str) -> dict:
     """A request body from a JSON file: a body with messages, input and tools, or a bare list of messages."""
+    from costcap.userfile import read_text
+
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CostcapError(f"{path}: no such file (check the path)") from None
-    except IsADirectoryError:
-        raise CostcapError(f"{path}: is a folder (name a JSON file of messages or a request body)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(read_text(path, "the --messages file"))
+    except json.JSONDecodeError as exc:
         raise CostcapError(f"{path}:{getattr(exc, 'lineno', 1)}: not valid JSON (write a list of messages)") from None
     except RecursionError:
         raise CostcapError(f"{path}: nested too deeply to be a request body") from None

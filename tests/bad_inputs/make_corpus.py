@@ -18,12 +18,13 @@ COST_HEAD = (
 )
 
 
-def usage(inp="1000.0", out="100.0", model="gpt-4o-mini-2024-07-18", cached="0.0", batch="False", start="1793491200"):
-    return (f"{start},1793577600,2026-11-01T00:00:00+00:00,2026-11-02T00:00:00+00:00,proj_a,5.0,user-a,key_a,{model},"
+def usage(inp="1000.0", out="100.0", model="gpt-4o-mini-2024-07-18", cached="0.0", batch="False", start="1793491200",
+          end="1793577600", start_iso="2026-11-01T00:00:00+00:00", end_iso="2026-11-02T00:00:00+00:00"):
+    return (f"{start},{end},{start_iso},{end_iso},proj_a,5.0,user-a,key_a,{model},"
             f"{batch},default,,{inp},{out},{cached},0.0,{inp},{inp},{out},0.0,0.0,0.0,0.0,0.0,0.0,0.0")
 
 
-def cost(amount="0.0123", currency="usd"):
+def cost(amount="0.0123", currency="usd"):  # noqa: D103
     return f"1793491200,1793577600,2026-11-01T00:00:00,2026-11-02T00:00:00,{amount},{currency},,,,,,proj_a,org-a,,Personal,"
 
 
@@ -104,6 +105,18 @@ CASES: dict[str, bytes | str] = {
     "plan_unknown_model.toml": PLAN.replace('"gpt-4o"', '"gpt-imaginary-9"'),
     "plan_negative_items.toml": PLAN.replace("items = 60", "items = -60"),
     "plan_failure_rate_above_one.toml": PLAN.replace("3 = 0.02", "3 = 1.5"),
+    # bounds at the door: what every later command can read
+    "usage_year_one.csv": USAGE_HEAD + "\n" + usage(start="-62135596800", start_iso="0001-01-01T00:00:00+00:00") + "\n",
+    "usage_time_1e300.csv": USAGE_HEAD + "\n" + usage(start="1e300", start_iso="") + "\n",
+    "usage_time_inf.csv": USAGE_HEAD + "\n" + usage(start="inf", start_iso="") + "\n",
+    "usage_bad_end_time.csv": USAGE_HEAD + "\n" + usage(end="later", end_iso="soon") + "\n",
+    "cost_nineteen_decimals.csv": COST_HEAD + "\n" + cost(amount="0.0000000000000000001") + "\n",
+    "cost_two_billion.csv": COST_HEAD + "\n" + cost(amount="2000000000") + "\n",
+    "api_page_time_2_64.json": page('{"object": "organization.usage.completions.result", "input_tokens": 10, "output_tokens": 1, "num_model_requests": 1, "model": "gpt-4o"}').replace("1793491200", "18446744073709551616"),
+    "api_page_deep_nesting.json": '{"object": "page", "has_more": false, "data": [' + "[" * 100_000 + "]" * 100_000 + "]}\n",
+    "json_deep_nesting.jsonl": log(extra=', "deep": ' + "[" * 100_000 + "]" * 100_000) + "\n",
+    "plan_deep_nesting.toml": PLAN + "deep = " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "plan_endless_retries.toml": PLAN.replace("items = 60", "items = 60\nmax_retries = 1000000000"),
 }
 
 

@@ -12,12 +12,12 @@ import typer
 
 from costcap import config, output
 from costcap import prices as price_catalog
-from costcap.errors import CostcapError
+from costcap.errors import CostcapError, Interrupted
 from costcap.ingest import FileResult, Request, ingest as ingest_files
 from costcap.ingest.presets import presets
 from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
-from costcap.store import MEMORY, Store
+from costcap.store import MEMORY, Store, interrupted
 
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
@@ -45,6 +45,9 @@ PricesOption = Annotated[
 ]
 
 
+INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
+
+
 def load_catalog(prices_file: str | None) -> price_catalog.Catalog:
     """The price catalog with --prices (or costcap.toml's [prices] file) over the built-in one; what loading the file
     skipped or kept is said on stderr."""
@@ -64,6 +67,15 @@ def user_errors(command):
         except CostcapError as exc:
             output.error(str(exc))
             raise typer.Exit(1) from None
+        except Interrupted as exc:
+            output.error(str(exc))
+            raise typer.Exit(INTERRUPTED) from None
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            if not interrupted(exc):  # DuckDB reports Ctrl-C as RuntimeError("Query interrupted")
+                raise
+            # every write is one transaction, rolled back on the way here
+            output.error(str(Interrupted(landed=False)))
+            raise typer.Exit(INTERRUPTED) from None
 
     return wrapper
 

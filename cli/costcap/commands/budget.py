@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -112,15 +111,30 @@ def _group_doc(g: core.Group) -> dict:
 def _show(report: core.Report, fmt: BudgetFormat) -> None:
     caps = {g.group: g.recommended_max_tokens for g in report.groups if g.recommended_max_tokens is not None}
     if fmt == BudgetFormat.python:
-        print("MAX_TOKENS = {" + ", ".join(f"{json.dumps(k)}: {v}" for k, v in caps.items()) + "}")
+        # repr: a valid Python literal for any name, with invisible characters escaped
+        print("MAX_TOKENS = {" + ", ".join(f"{k!r}: {v}" for k, v in caps.items()) + "}")
     elif fmt == BudgetFormat.toml:
-        print("[max_tokens]\n" + "".join(f"{json.dumps(k)} = {v}\n" for k, v in caps.items()), end="")
+        print("[max_tokens]\n" + "".join(f"{toml_string(k)} = {v}\n" for k, v in caps.items()), end="")
     elif fmt == BudgetFormat.table:
         _table(report)
     else:
         output.render([_group_doc(g) for g in report.groups], fmt.value, COLUMNS, doc=_doc(report),
                       title=f"max_tokens = ceil({report.settings.safety} x p{float(report.settings.percentile):g})")  # fmt: skip
     _notes(report)
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string for any text: quotes and backslashes escaped, control and invisible characters as
+    \\uXXXX or \\UXXXXXXXX (TOML has no surrogates, so never JSON's \\ud83d pairs)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch.isprintable() and ch != "\u2028" and ch != "\u2029":
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+    return '"' + "".join(out) + '"'
 
 
 def _table(report: core.Report) -> None:

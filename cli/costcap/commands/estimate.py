@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import estimate as core, output, prices
+from costcap import estimate as core, output
 from costcap.commands import load_catalog, DbOption, PricesOption
 from costcap.store import DEFAULT_PATH, Store
 from costcap.errors import CostcapError

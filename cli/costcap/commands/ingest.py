@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, prices
+from costcap import output
 from costcap.commands import (
     load_catalog,
     DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, ingest_into,
@@ -35,7 +35,7 @@ def ingest(
 
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
-    with Store(db, load_catalog(prices_file)) as store:
+    with Store(db, load_catalog(prices_file), create=True) as store:
         results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run))
     show(results, fmt)
     if dry_run and fmt != output.ShortFormat.json:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, prices as catalog_module
+from costcap import output
 from costcap.commands import PricesOption, load_catalog
 from costcap.errors import CostcapError
 from costcap.prices import Catalog, Period

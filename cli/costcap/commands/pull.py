@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, prices, pull as core
+from costcap import output, pull as core
 from costcap.commands import load_catalog, DayOption, DbOption, PricesOption
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
@@ -22,11 +22,12 @@ def pull(
     admin_key_env: Annotated[str, typer.Option(help="Environment variable holding the Admin key.")] = core.DEFAULT_KEY_ENV,
     base_url: Annotated[str | None, typer.Option(envvar="OPENAI_BASE_URL", help="API base URL (a proxy, a test server).")] = None,
     save: Annotated[Path | None, typer.Option(help="Also keep the raw pages (JSON lines) in this folder.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds one request may take, retries included.", min=1)] = core.REQUEST_DEADLINE_S,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
 ) -> None:
-    """Fetch /organization/usage/completions and /organization/costs for whole UTC days and store them.
+    """Fetch every /organization/usage endpoint and /organization/costs for whole UTC days and store them.
 
     Needs an Admin key in $OPENAI_ADMIN_KEY. Pulling a range again replaces the buckets it covers,
     so `costcap audit` never counts a day twice. Example: costcap pull --since 2026-11-01 --until 2026-11-07
@@ -34,7 +35,8 @@ def pull(
     if since is None:
         raise CostcapError("--since is required: the first UTC day to fetch, e.g. --since 2026-11-01")
     groups = [g.strip() for g in group_by.split(",") if g.strip()]
-    request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save)
-    with Store(db, load_catalog(prices_file)) as store, output.progress_bar("pulling pages") as progress:
+    request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save,
+                               request_deadline_s=timeout)  # fmt: skip
+    with Store(db, load_catalog(prices_file), create=True) as store, output.progress_bar("pulling pages") as progress:
         results = core.pull(store, request, progress)
     show(results, fmt)

@@ -11,6 +11,7 @@ import typer
 from costcap import output, prices, tokens as counting
 from costcap.commands import load_catalog
 from costcap.errors import CostcapError
+from costcap.userfile import read_text
 
 
 def tokens(
@@ -49,10 +50,11 @@ def tokens(
 
 def _read_text(text: str | None, file: Path | None) -> str:
     if file is None:
-        return sys.stdin.read() if text == "-" else text
-    try:
-        return file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CostcapError(f"{file}: no such file (check the path)") from None
-    except UnicodeDecodeError as exc:
-        raise CostcapError(f"{file}: not UTF-8 text at byte {exc.start} (convert it to UTF-8)") from None
+        return _stdin() if text == "-" else text
+    return read_text(file, "the --file to count")
+
+
+def _stdin() -> str:
+    if sys.stdin is None or sys.stdin.closed:
+        raise CostcapError("stdin is closed: pass the text, or --file PATH")
+    return sys.stdin.read()

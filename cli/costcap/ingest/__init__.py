@@ -81,6 +81,7 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
     prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
     grows = prior is not None and reader.appends and prior[3] == reader.name
     content = files.digest(item, prior[1] if grows else None)
+    item.limit = content.size  # read what was hashed, no more: the stored size and lines then match the read
     if store.con.execute(sql.load("find_source_by_sha"), {"sha256": content.sha256}).fetchall():
         return FileResult(item.name, reader.name, "unchanged")
     appended = grows and content.prefix_sha256 == prior[0] and content.size > prior[1]

@@ -71,9 +71,14 @@ class CallSink:
             self.tally.bad_examples.append(f"{self.name}:{line}: {what}")
 
     def close(self) -> Tally:
+        import duckdb
+
         if self._holder.registered:
-            self.store.con.unregister("incoming_records")
             self._holder.registered = False
+            try:
+                self.store.con.unregister("incoming_records")
+            except duckdb.Error:
+                pass  # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
         return self.tally
 
     def _take_bad(self) -> int:
@@ -154,7 +159,9 @@ def values_view(mapping: Mapping) -> str:
     columns.append(_first_key(mapping.preset.required, checks, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
     extract = f", try(json_extract(record, [{', '.join(map(_literal, checks))}])) AS v" if checks else ""
     return (
-        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, r IS NOT NULL AS readable, " + ", ".join(columns)
+        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, r IS NOT NULL AS readable, "
+        # a call's identity beside its request_id: the record's own text, so a line read again is never a new call
+        + "md5_number_upper(record) AS line_key, " + ", ".join(columns)
         + f" FROM (SELECT line, record, try(json_transform(record, {_literal(json.dumps(tree))})) AS r{extract}"
         + " FROM incoming_records)"
     )

@@ -30,6 +30,8 @@ class Input:
     gzipped: bool
     size: int
     explicit: bool = True  # named by the user, not found inside a directory
+    # the bytes of content to read: what the digest saw, so lines a writer adds meanwhile wait for the next ingest
+    limit: int | None = None
 
     def open(self):
         """A binary stream of the (decompressed) content."""
@@ -45,15 +47,20 @@ def expand(paths: list[str], spool_dir: Path) -> list[Input]:
             found.append(_spool_stdin(spool_dir))
             continue
         path = Path(given)
-        if path.is_dir():
-            children = sorted(p for p in path.iterdir() if _may_be_input(p))
-            if not children:
-                raise CostcapError(f"{given}: the directory holds no files (point at exports or logs)")
-            found.extend(_input(str(p), p, explicit=False) for p in children)
-        elif path.is_file():
-            found.append(_input(given, path))
-        else:
-            raise CostcapError(f"{given}: no such file or directory (check the path)")
+        try:
+            if path.is_dir():
+                children = sorted(p for p in path.iterdir() if _may_be_input(p))
+                if not children:
+                    raise CostcapError(f"{given}: the directory holds no files (point at exports or logs)")
+                found.extend(_input(str(p), p, explicit=False) for p in children)
+            elif path.is_file():
+                found.append(_input(given, path))
+            elif path.exists():
+                raise CostcapError(f"{given}: not a regular file (a device, pipe or socket); save its content to a file first")
+            else:
+                raise CostcapError(f"{given}: no such file or directory (check the path)")
+        except PermissionError as exc:
+            raise CostcapError(f"{exc.filename or given}: permission denied (make it readable, or leave it out)") from None
     return found
 
 
@@ -63,8 +70,11 @@ def _may_be_input(path: Path) -> bool:
 
 
 def _input(name: str, path: Path, explicit: bool = True) -> Input:
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(2)
+    except PermissionError:
+        raise CostcapError(f"{name}: permission denied (make it readable, or leave it out)") from None
     return Input(name, path, magic == GZIP_MAGIC, path.stat().st_size, explicit)
 
 
@@ -118,28 +128,42 @@ def digest(item: Input, prefix_bytes: int | None = None) -> Digest:
 
 @contextmanager
 def opened(item: Input, skip_bytes: int = 0):
-    """A binary stream of the (decompressed) content from `skip_bytes` on; damaged gzip is a one-line error."""
+    """A binary stream of the (decompressed) content from `skip_bytes` up to the item's limit; damaged gzip is a
+    one-line error."""
     try:
         with item.open() as stream:
             if skip_bytes:
                 _skip(stream, skip_bytes)
-            yield stream
+            yield stream if item.limit is None else _Capped(stream, max(0, item.limit - skip_bytes))
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(item.name, None, f"the gzip content is damaged ({exc})", "re-download the file") from None
 
 
 def lines(item: Input, skip_bytes: int = 0):
     """Yield (byte offset after the line, line text) from `skip_bytes` on; bad UTF-8 names its line."""
-    try:
-        with item.open() as stream:
-            if skip_bytes:
-                _skip(stream, skip_bytes)
-            offset = skip_bytes
-            for raw in stream:
-                offset += len(raw)
-                yield offset, raw
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(item.name, None, f"the gzip content is damaged ({exc})", "re-download the file") from None
+    with opened(item, skip_bytes) as stream:
+        offset = skip_bytes
+        for raw in stream:
+            offset += len(raw)
+            yield offset, raw
+
+
+class _Capped:
+    """A stream that ends after `left` bytes."""
+
+    def __init__(self, stream, left: int):
+        self.stream, self.left = stream, left
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self.left if size is None or size < 0 else min(size, self.left)
+        data = self.stream.read(wanted) if wanted else b""
+        self.left -= len(data)
+        return data
+
+    def __iter__(self):
+        while self.left > 0 and (raw := self.stream.readline(self.left)):
+            self.left -= len(raw)
+            yield raw
 
 
 def _skip(stream: io.BufferedIOBase, count: int) -> None:

@@ -30,7 +30,8 @@ class Head:
 
     @cached_property
     def lines(self) -> list[str]:
-        return [line for line in self.text.splitlines() if line.strip()]
+        # \n only: U+2028 and other Unicode breaks are text inside a JSON string, not ends of lines
+        return [line.rstrip("\r") for line in self.text.split("\n") if line.strip()]
 
     @cached_property
     def columns(self) -> list[str]:

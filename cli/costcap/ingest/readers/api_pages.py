@@ -65,7 +65,7 @@ def parse_page(text: str, endpoint: str) -> dict:
     """One page as the API sent it; anything else is an error naming the endpoint."""
     try:
         page = json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         page = None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         raise CostcapError(f"{endpoint}: the API answered with something that is not a page of buckets; try again later")
@@ -105,17 +105,21 @@ def _pages(item: files.Input):
         whole = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError:
         whole = None
+    except RecursionError:
+        raise InputError(item.name, 1, "the page is nested too deeply to read", "save the API response unchanged") from None
     if isinstance(whole, dict):
         yield 1, whole
         return
     if isinstance(whole, list):  # a bare array of buckets
         yield 1, {"data": whole}
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             page = json.loads(line, parse_float=Decimal)
+        except RecursionError:
+            raise InputError(item.name, number, "the page is nested too deeply to read", "save the API response unchanged") from None
         except json.JSONDecodeError as exc:
             raise InputError(item.name, number, f"not valid JSON ({exc.msg})", "save the API response unchanged, one page per line") from None
         if not isinstance(page, dict):

@@ -72,10 +72,15 @@ def _decode(text: str, position: int, name: str, strict: bool, line_of):
     """((value, end), start) for the value at `position`; start -1 when a cut head ends the listing."""
     try:
         return _DECODER.raw_decode(text, position), position
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except RecursionError:
         if not strict:
             return None, -1
-        what = f"this JSON value is cut short or corrupted ({getattr(exc, 'msg', 'nested too deeply').removesuffix(' at')})"
+        raise InputError(name, line_of(position), "this JSON value is nested too deeply to read",
+                         "leave the file out, or flatten what it nests") from None  # fmt: skip
+    except json.JSONDecodeError as exc:
+        if not strict:
+            return None, -1
+        what = f"this JSON value is cut short or corrupted ({exc.msg.removesuffix(' at')})"
         raise InputError(name, line_of(position), what, "save the document unchanged") from None
 
 

@@ -65,7 +65,7 @@ _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
 
 def header(text: str) -> list[str]:
     """The column names in the first line of a CSV export."""
-    first = text.lstrip("\ufeff").splitlines()[0]
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     return [name.strip() for name in next(csv.reader([first]))]
 
 

@@ -117,7 +117,7 @@ def _blocks(item: files.Input, skip_bytes: int) -> Iterator[bytes]:
 def sample(text: str) -> list[dict]:
     """The records of the first lines of a file, for picking its preset."""
     found = []
-    for line in text.splitlines()[:SAMPLE_LINES]:
+    for line in text.split("\n")[:SAMPLE_LINES]:
         try:
             record = loglines.parse(line.removeprefix("\ufeff"))
         except BadRecord:
