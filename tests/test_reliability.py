@@ -85,3 +85,32 @@ def test_unicode_line_separators_inside_values_are_kept_as_written(tmp_path):
 def test_closed_stdin_is_one_line():
     result = run("tokens", "-", input=None)
     assert "Traceback" not in result.output
+
+
+def test_a_store_cut_short_is_one_line(tmp_path):
+    ok("ingest", LOG)
+    Path("cut.duckdb").write_bytes(Path("costcap.duckdb").read_bytes()[:20_000])
+    one_line_error(run("audit", "--db", "cut.duckdb"), "cut.duckdb", "cut short or damaged")
+
+
+def test_a_file_size_limit_during_an_ingest_is_one_line_and_stores_nothing(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    ok("ingest", LOG)
+    before = Path("costcap.duckdb").read_bytes()
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(json.dumps({"event": "llm_call", "feature": f"f{i % 9}", "model": "gpt-4o-mini",
+                                       "prompt_tokens": 100 + i, "completion_tokens": 20, "request_id": f"r{i}",
+                                       "timestamp": "2026-11-01T10:00:00Z"}) + "\n" for i in range(200_000)))  # fmt: skip
+    limit = len(before) + 256 * 1024  # the store may grow by a quarter of a megabyte, the ingest needs far more
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run([sys.executable, "-m", "costcap", "ingest", str(big)], preexec_fn=small_files,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "costcap.duckdb" in done.stderr and ("file-size limit" in done.stderr or "disk is full" in done.stderr)
+    assert ok("audit", "--format", "json").stdout  # the store still opens

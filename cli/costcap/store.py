@@ -222,7 +222,8 @@ def _connect(path: str):
             raise StoreBusyError(
                 f"{path}: the store is in use by another costcap process (wait for it to finish and try again)"
             ) from None
-        raise CostcapError(f"{path}: cannot open the store ({_first_line(exc)}; check the --db path)") from None
+        raise CostcapError(f"{path}: cannot open the store, it may be cut short or damaged ({_first_line(exc)}); "
+                           "restore it from a copy or choose another --db") from None  # fmt: skip
     except duckdb.Error as exc:
         raise CostcapError(f"{path}: not a costcap store ({_first_line(exc)}; choose another --db)") from None
 

@@ -79,6 +79,8 @@ def _input(name: str, path: Path, explicit: bool = True) -> Input:
 
 
 def _spool_stdin(spool_dir: Path) -> Input:
+    if sys.stdin is None or sys.stdin.closed:
+        raise CostcapError("-: stdin is closed (pipe a file in, or name the file instead of -)")
     target = Path(tempfile.mkstemp(dir=spool_dir, prefix="stdin-")[1])
     with open(target, "wb") as out:
         shutil.copyfileobj(sys.stdin.buffer, out, _CHUNK)
