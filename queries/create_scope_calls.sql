@@ -1,4 +1,5 @@
--- Creates scope_calls: the priced calls of the audited period (inclusive UTC days), with the grouping keys filled in.
+-- Creates scope_calls: the priced calls of the audited period (inclusive UTC days) and feature ($feature, NULL = all),
+-- with the grouping keys filled in.
 CREATE OR REPLACE TEMP TABLE scope_calls AS
 SELECT
     source_id, line, origin, ts, CAST(ts AS DATE) AS day,
@@ -12,3 +13,4 @@ SELECT
 FROM priced_calls
 WHERE ($since IS NULL OR CAST(ts AS DATE) >= $since)
     AND ($until IS NULL OR CAST(ts AS DATE) <= $until)
+    AND ($feature IS NULL OR coalesce(feature, '(untagged)') = $feature)

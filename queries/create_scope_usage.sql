@@ -15,3 +15,5 @@ FROM priced_usage AS u
 LEFT JOIN usage_endpoints AS e ON e.name = u.endpoint
 WHERE ($since IS NULL OR CAST(u.bucket_start AS DATE) >= $since)
     AND ($until IS NULL OR CAST(u.bucket_start AS DATE) <= $until)
+    -- the bill is not split by feature: a report narrowed to one feature has no billed side
+    AND $feature IS NULL

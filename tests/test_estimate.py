@@ -90,15 +90,22 @@ def test_deadline_and_baseline():
     assert "Against the baseline ($1.6580)" in result.stderr
 
 
+SIZES = "[plan]\nprompt_tokens = 600\nitem_input_tokens = 40\nitem_output_tokens = 195\n"
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("[plan]\nitems = -5\n[failure_rate]\n1 = 0.01\n", "items = -5"),
-        ('[plan]\nitems = "many"\n', "items = 'many'"),
-        ("[plan]\nitems = 5\n[candidates]\nbatch_sizes = [4]\n[failure_rate]\n1 = 0.01\n", "no rate for batch size 4"),
-        ('[plan]\nitems = 5\n[candidates]\nmodels = ["gpt-9"]\n[failure_rate]\n1 = 0.01\n', "no price for 'gpt-9'"),
-        ("[plan]\nitems = 5\n[failure_rate]\n1 = 1.5\n", "failure_rate.1 = 1.5"),
+        (SIZES + "items = -5\n[failure_rate]\n1 = 0.01\n", "items = -5"),
+        (SIZES + 'items = "many"\n', "items = 'many'"),
+        (SIZES + "items = 5\n[candidates]\nbatch_sizes = [4]\n[failure_rate]\n1 = 0.01\n", "no rate for batch size 4"),
+        (SIZES + 'items = 5\n[candidates]\nmodels = ["gpt-9"]\n[failure_rate]\n1 = 0.01\n', "no price for 'gpt-9'"),
+        (SIZES + "items = 5\n[failure_rate]\n1 = 1.5\n", "failure_rate.1 = 1.5"),
         ("[plan\nitems = 5\n", ":1: not valid TOML"),
+        # strict plans: a size left out, or a misspelt key, is an error naming it
+        ("[plan]\nitems = 5\nprompt_tokens = 600\nitem_input_tokens = 40\n", "item_output_tokens is missing"),
+        (SIZES + "items = 5\nitem_ouput_tokens = 195\n", ":6: unknown key 'item_ouput_tokens' in [plan] (did you mean item_output_tokens?)"),
+        (SIZES + "items = 5\n[candidate]\nmodels = ['gpt-4o']\n", ":6: unknown section 'candidate' (did you mean candidates?)"),
     ],
 )
 def test_bad_plans_are_one_line_errors_naming_the_key(tmp_path, text, words):
@@ -163,6 +170,7 @@ def test_from_store_measures_prompt_output_and_failure_rate(tmp_path):
 def test_long_context_rates_are_per_request_in_plans_and_batch_files(tmp_path):
     # gpt-5.4 bills a request above 272k input at 5 / 22.5: 400,000 x 5 + 1,000 x 22.5 = 2,022,500 per 1M
     doc = json.loads(ok("estimate", "--models", "gpt-5.4-2026-03-05", "--prompt-tokens", "400000", "--items", "1",
+                        "--item-input-tokens", "0",
                         "--item-output-tokens", "1000", "--failure-rate", "1=0", "-f", "json").stdout)  # fmt: skip
     assert Decimal(str(doc["scenarios"][0]["cost_per_order_usd"])) == Decimal("2.0225")
     # 300 small requests of one word each never reach 272k, though together they do not either: each is billed at

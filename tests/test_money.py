@@ -390,11 +390,16 @@ def test_a_version_2_store_gains_the_endpoint_columns(tmp_path):
         con.execute(f"ALTER TABLE usage DROP COLUMN {column}")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
-    doc = ok_json("audit")  # the store is brought to version 3: the old rows are completions
-    assert Decimal(str(doc["billed"]["cost_usd"])) == Decimal("0.21")
+    # a read command does not upgrade it: it says how
+    said = run("audit")
+    assert said.exit_code == 1 and "Run any `costcap ingest` on it once to upgrade it" in said.stderr
+    (tmp_path / "more.json").write_text(usage_page(WEB_SEARCH))
+    ok("ingest", tmp_path / "more.json")  # a write does, and the old rows are completions
+    doc = ok_json("audit")
+    assert Decimal(str(doc["billed"]["cost_usd"])) == Decimal("0.29")
     con = duckdb.connect("costcap.duckdb", read_only=True)
-    assert con.execute("SELECT endpoint, value FROM usage, meta WHERE key = 'schema_version'").fetchall() == [
-        ("completions", str(SCHEMA_VERSION))]
+    assert con.execute("SELECT endpoint, value FROM usage, meta WHERE key = 'schema_version' AND source_id = 1"
+                       ).fetchall() == [("completions", str(SCHEMA_VERSION))]  # fmt: skip
     con.close()
 
 

@@ -55,7 +55,7 @@ def test_a_file_that_is_not_a_costcap_store_is_refused_and_left_as_it_was(tmp_pa
 
 def test_read_commands_never_create_a_store():
     for args in (["audit"], ["budget"], ["estimate", "--from-store", "f", "--items", "3"]):
-        one_line_error(run(*args), "no store there yet")
+        one_line_error(run(*args), "no store at ", "costcap.duckdb: run `costcap ingest FILES` first")
         assert not Path("costcap.duckdb").exists()
 
 

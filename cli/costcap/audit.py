@@ -47,6 +47,7 @@ class Settings:
     by: str = "feature"
     batch_features: tuple[str, ...] = ()
     min_calls: int = 10
+    feature: str | None = None  # narrow the whole report to one feature's calls
 
     def check(self) -> None:
         if self.by not in BY_KEYS:
@@ -101,6 +102,7 @@ class Report:
     unpriced: list[dict]
     findings: list[Finding]
     unknown_tiers: list[str] = field(default_factory=list)
+    store_span: tuple[date | None, date | None] = (None, None)  # what the whole store covers, for an empty period
 
     @property
     def unattributed_usd(self) -> Decimal | None:
@@ -117,8 +119,9 @@ class Report:
 def audit(store: Store, settings: Settings) -> Report:
     settings.check()
     for name in ("create_scope_calls", "create_scope_usage", "create_scope_costs"):
-        store.execute(name, since=settings.since, until=settings.until)
+        store.execute(name, since=settings.since, until=settings.until, feature=settings.feature)
     first, last = store.rows("audit_period")[0]
+    span = store.rows("store_span")[0]
     billed = _billed(store)
     breakdowns = {key: breakdown(store, key) for key in dict.fromkeys([*ALWAYS_SHOWN, settings.by])}
     features = breakdowns["feature"]
@@ -130,6 +133,7 @@ def audit(store: Store, settings: Settings) -> Report:
     )  # fmt: skip
     _add_billed_days(report)
     report.unknown_tiers = [t for (t,) in store.rows("audit_service_tiers") if unknown_tier(t)]
+    report.store_span = span
     report.findings = sorted(_findings(store, report), key=_by_saving)
     return report
 
@@ -233,7 +237,8 @@ def _models_of(profiles: list[dict], feature: str) -> str | None:
 
 
 def _uncapped_output(store: Store, settings: Settings, profiles: list[dict]) -> list[Finding]:
-    caps = budget.measure(store, budget.Settings(since=settings.since, until=settings.until, min_calls=settings.min_calls))
+    caps = budget.measure(store, budget.Settings(feature=settings.feature, since=settings.since, until=settings.until,
+                                                 min_calls=settings.min_calls))  # fmt: skip
     found = []
     for g in caps.groups:
         cap = g.recommended_max_tokens
@@ -524,3 +529,53 @@ def _unpriced(unpriced: list[dict]) -> list[Finding]:
         for u in unpriced
     ]
 
+
+
+@dataclass
+class Explained:
+    """The calls behind one number: what was asked, how many calls match and what they cost, the dearest first."""
+
+    asked: dict
+    calls: int
+    cost_usd: Decimal
+    rows: list[dict]
+
+
+# Findings about the bill as a whole, or about a model with no price: no set of calls makes up their figure.
+WHOLE_BILL = ("unattributed", "over_attributed", "ungrouped_usage", "concentration")
+
+
+def explain(store: Store, settings: Settings, feature: str | None = None, model: str | None = None,
+            day: date | None = None, finding: str | None = None, top: int = 20) -> Explained:  # fmt: skip
+    """The calls that make up a breakdown row (feature, model, day) or a finding (its id in audit's list)."""
+    kind = None
+    if finding:
+        found = _finding_by_id(audit(store, settings), finding)
+        if found.kind in WHOLE_BILL:
+            raise CostcapError(f"finding {finding} ({found.kind}) is about the bill as a whole, not a set of calls: "
+                               "`costcap audit --by day` shows where it comes from")  # fmt: skip
+        kind = found.kind
+        feature = feature or (found.feature if found.kind != "unpriced" else None)
+        model = model or found.model
+    narrowed = Settings(settings.since, settings.until, settings.by, settings.batch_features, settings.min_calls, feature)
+    store.execute("create_scope_calls", since=narrowed.since, until=narrowed.until, feature=feature)
+    rows = store.dicts("explain_calls", model=model, day=day, kind=kind, top=max(1, top))
+    calls = rows[0]["matching"] if rows else 0
+    total = rows[0]["matching_usd"] if rows else Decimal(0)
+    for row in rows:
+        del row["matching"], row["matching_usd"]
+    asked = {"feature": feature, "model": model, "day": day.isoformat() if day else None, "finding": finding, "kind": kind}
+    return Explained({k: v for k, v in asked.items() if v is not None}, calls, total or Decimal(0), rows)
+
+
+def _finding_by_id(report: Report, finding: str) -> Finding:
+    ids = finding_ids(report.findings)
+    if finding not in ids:
+        raise CostcapError(f"no finding {finding!r} in this audit (it lists {', '.join(ids) or 'none'}; "
+                           "use the same --since, --until and --feature as the audit)")  # fmt: skip
+    return report.findings[ids.index(finding)]
+
+
+def finding_ids(findings: list[Finding]) -> list[str]:
+    """F1, F2, ...: the order audit lists them in (largest saving first), stable for one store and period."""
+    return [f"F{i}" for i in range(1, len(findings) + 1)]

@@ -74,16 +74,56 @@ class Scenario:
     queue_fits: bool | None
 
 
+PLAN_SECTIONS = ("plan", "candidates", "failure_rate", "estimate")
+PLAN_KEYS = (*PLAN_INTS, *PLAN_NUMBERS, "name", "models", "batch_sizes", "batch_api", "deadline_h")
+# What a plan cannot be priced without: a default here would price a broken plan (items 1, tokens 0) with exit 0.
+REQUIRED = {
+    "items": "the answers one order needs (--items)",
+    "prompt_tokens": "the fixed input of one call (--prompt-tokens)",
+    "item_input_tokens": "the input each item adds to a call (--item-input-tokens)",
+    "item_output_tokens": "the output of one item (--item-output-tokens)",
+}  # fmt: skip
+
+
 def load_plan(path: Path | None, overrides: dict, catalog: prices.Catalog) -> Plan:
-    """A plan from a TOML file ([plan], [candidates], [failure_rate]), flags winning over the file."""
+    """A plan from a TOML file ([plan], [candidates], [failure_rate]), flags winning over the file. Every key must be
+    known and the four sizes given (or measured by --from-store)."""
     where = str(path) if path else "the flags"
     raw: dict = {}
     if path:
-        raw = _read_toml(path)
-        raw = {**raw.get("plan", {}), **raw.get("candidates", {}), "failure_rate": raw.get("failure_rate", {}),
-               **{k: v for k, v in raw.get("estimate", {}).items()}}  # fmt: skip
+        doc = _read_toml(path)
+        text = read_text(path, "the plan file")
+        for section, value in doc.items():
+            _known(section, PLAN_SECTIONS, _line_of(text, rf"\[\s*{re.escape(section)}\s*\]", where), "section")
+            if section != "failure_rate" and isinstance(value, dict):
+                for key in value:
+                    _known(key, PLAN_KEYS, _line_of(text, rf"{re.escape(key)}\s*=", where), f"key in [{section}]")
+            elif section != "failure_rate":
+                raise CostcapError(f"{where}: {section} must be a [{section}] table of key = value lines")
+        raw = {**doc.get("plan", {}), **doc.get("candidates", {}), "failure_rate": doc.get("failure_rate", {}),
+               **{k: v for k, v in doc.get("estimate", {}).items()}}  # fmt: skip
     raw.update({k: v for k, v in overrides.items() if v is not None})
+    missing = [key for key in REQUIRED if key not in raw]
+    if missing:
+        raise CostcapError(f"{where}: {missing[0]} is missing: {REQUIRED[missing[0]]} (write it in [plan] or pass it;"
+                           " --from-store FEATURE measures the token counts)")  # fmt: skip
     return _checked(raw, where, catalog)
+
+
+def _line_of(text: str, pattern: str, where: str) -> str:
+    """`where:LINE` for the first line that starts with `pattern`, else `where`."""
+    found = re.search(rf"^\s*{pattern}", text, re.MULTILINE)
+    return f"{where}:{text.count(chr(10), 0, found.start()) + 1}" if found else where
+
+
+def _known(name: str, known: tuple[str, ...], where: str, what: str) -> None:
+    if name in known:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
+    raise CostcapError(f"{where}: unknown {what.split(' ', 1)[0]} {name!r}{what[len(what.split(' ', 1)[0]):]} ({hint})")
 
 
 def _read_toml(path: Path) -> dict:
@@ -226,9 +266,18 @@ def _timing(plan: Plan, model: str | None, attempts: Decimal, inp: Decimal, out:
     return candidates[binding], binding if limits else binding + " (rate limits unknown for this model)", 0, None
 
 
+def why_out(s: Scenario, deadline_h: Decimal | None) -> str | None:
+    """Why a scenario cannot run as planned (None: it can): a Batch queue too small, or a deadline missed."""
+    if s.queue_fits is False:
+        return "the tier's Batch queue is too small"
+    if deadline_h is not None and s.wall_time_s > deadline_h * 3600:
+        return f"misses the {deadline_h:g} h deadline"
+    return None
+
+
 def best(found: list[Scenario], deadline_h: Decimal | None) -> Scenario | None:
-    """The cheapest scenario, among those that finish within the deadline when one is given."""
-    eligible = [s for s in found if deadline_h is None or s.wall_time_s <= deadline_h * 3600]
+    """The cheapest scenario among those that can run (the queue holds it, the deadline is met)."""
+    eligible = [s for s in found if why_out(s, deadline_h) is None]
     return min(eligible, key=lambda s: s.cost_usd, default=None)
 
 

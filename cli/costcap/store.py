@@ -57,17 +57,19 @@ def default_path() -> str:
 class Store:
     """A DuckDB store with costcap's schema and the price catalog loaded for this session."""
 
-    def __init__(self, path: str, catalog: Catalog, create: bool = False):
-        """Open a costcap store; `create` (ingest, pull) makes a new one where no file is. Any other file, a DuckDB
-        database of another tool included, is refused before anything is written to it."""
+    def __init__(self, path: str, catalog: Catalog, create: bool = False, read_only: bool = False):
+        """Open a costcap store; `create` (ingest, pull) makes a new one where no file is; `read_only` (audit,
+        budget, estimate) never writes to it. Any other file, a DuckDB database of another tool included, is refused
+        before anything is written to it."""
         self.path = path
         self.catalog = catalog
         existed = path != MEMORY and Path(path).exists()
         if path != MEMORY and not existed and not create:
-            raise CostcapError(f"{path}: no store there yet (run `costcap ingest FILES` first, or pass --db)")
+            raise CostcapError(f"no store at {path}: run `costcap ingest FILES` first (or pass --db)")
         if existed:
             _check_is_duckdb(path)
-        self.con = _connect(path)
+        self.con = _connect(path, read_only=read_only and existed)
+        self.read_only = read_only and existed
         if existed:
             self._check_is_costcap()
         self.con.execute("SET TimeZone = 'UTC'")
@@ -150,9 +152,7 @@ class Store:
         return Path.cwd() if self.path == MEMORY else Path(self.path).resolve().parent
 
     def _check_is_costcap(self) -> None:
-        found = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'"
-        ).fetchone()[0]
+        found = self.con.execute(sql.load("find_meta_table")).fetchone()[0]
         if not found or not self.con.execute(sql.load("get_schema_version")).fetchone():
             self.con.close()
             raise CostcapError(
@@ -161,13 +161,20 @@ class Store:
             )
 
     def _migrate(self) -> None:
-        self.con.execute(sql.load("create_table_meta"))
+        if not self.read_only:
+            self.con.execute(sql.load("create_table_meta"))
         found = self.con.execute(sql.load("get_schema_version")).fetchone()
         version = found[0] if found else 0
         if version > SCHEMA_VERSION:
             raise CostcapError(
                 f"{self.path}: the store has schema version {version}, newer than this costcap knows "
                 f"({SCHEMA_VERSION}); upgrade costcap"
+            )
+        if version < SCHEMA_VERSION and self.read_only:
+            self.con.close()
+            raise CostcapError(
+                f"{self.path}: the store has schema version {version}; this costcap reads {SCHEMA_VERSION}. Run any "
+                "`costcap ingest` on it once to upgrade it (this command only reads)"
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
@@ -208,7 +215,7 @@ def _check_is_duckdb(path: str) -> None:
         raise CostcapError(f"{path}: not a costcap store ({what}); choose another --db, nothing was written to it")
 
 
-def _connect(path: str):
+def _connect(path: str, read_only: bool = False):
     import duckdb  # here, not at the top: `costcap CMD --help` need not load DuckDB
 
     if path != MEMORY:
@@ -216,7 +223,7 @@ def _connect(path: str):
         if not parent.is_dir():
             raise CostcapError(f"{path}: the folder {parent} does not exist (create it or choose another --db)")
     try:
-        return duckdb.connect(path, config=_CONFIG)
+        return duckdb.connect(path, read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusyError(

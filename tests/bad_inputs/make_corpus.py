@@ -42,7 +42,7 @@ def page(result):
 
 
 PLAN = (
-    '[plan]\nitems = 60\nprompt_tokens = 1000\nitem_output_tokens = 100\n'
+    '[plan]\nitems = 60\nprompt_tokens = 1000\nitem_input_tokens = 0\nitem_output_tokens = 100\n'
     '[candidates]\nmodels = ["gpt-4o"]\nbatch_sizes = [3]\nbatch_api = [false]\n[failure_rate]\n3 = 0.02\n'
 )
 GOOD_USAGE = USAGE_HEAD + "\n" + usage() + "\n"
@@ -116,6 +116,8 @@ CASES: dict[str, bytes | str] = {
     "api_page_deep_nesting.json": '{"object": "page", "has_more": false, "data": [' + "[" * 100_000 + "]" * 100_000 + "]}\n",
     "json_deep_nesting.jsonl": log(extra=', "deep": ' + "[" * 100_000 + "]" * 100_000) + "\n",
     "plan_deep_nesting.toml": PLAN + "deep = " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "plan_misspelt_key.toml": PLAN.replace("item_output_tokens", "item_ouput_tokens"),
+    "plan_missing_size.toml": PLAN.replace("prompt_tokens = 1000\n", ""),
     "plan_endless_retries.toml": PLAN.replace("items = 60", "items = 60\nmax_retries = 1000000000"),
 }
 

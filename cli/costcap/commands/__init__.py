@@ -90,11 +90,12 @@ class IngestFlags:
     skip_bad: bool = False
     preset: Preset | None = None
     dry_run: bool = False
+    force: bool = False
 
 
 def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
     """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
-    store = Store(MEMORY if paths else db, load_catalog(prices_file))
+    store = Store(MEMORY if paths else db, load_catalog(prices_file), read_only=not paths)
     if not paths:
         return store, []
     try:
@@ -107,6 +108,6 @@ def load_store(db: str, prices_file: str | None, paths: list[str], flags: Ingest
 def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
     options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset.value if flags.preset else None)
-    request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run)
+    request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force)
     with output.progress_bar("ingesting") as progress:
         return ingest_files(store, request, progress)

@@ -42,6 +42,7 @@ def audit(
     until: DayOption = None,
     by: Annotated[By, typer.Option(help="Break the spend down by this (project and api_key come from the usage export).")] = By.feature,
     top: Annotated[int, typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.")] = 20,
+    feature: Annotated[str | None, typer.Option("--feature", help="Narrow the whole report to this feature's calls.")] = None,
     model: ModelOption = None,
     kind: KindOption = Kind.auto,
     field: FieldOption = [],  # noqa: B006
@@ -59,7 +60,8 @@ def audit(
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset))
     with store:
         settings = core.Settings(
-            since and since.date(), until and until.date(), by.value, config.batch_features(store.directory)
+            since and since.date(), until and until.date(), by.value, config.batch_features(store.directory),
+            feature=feature,
         )
         report = core.audit(store, settings)
     _show(report, fmt, top)
@@ -91,7 +93,7 @@ def document(report: core.Report) -> dict:
          "attributed_usd": output.money(g["attributed_usd"]), "unattributed_usd": output.money(g["unattributed_usd"])}
         for g in report.gaps
     ]  # fmt: skip
-    doc["findings"] = [_finding_doc(f) for f in report.findings]
+    doc["findings"] = [{"id": i, **_finding_doc(f)} for i, f in zip(core.finding_ids(report.findings), report.findings)]
     return doc
 
 
@@ -167,7 +169,8 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
         *([("No log explains", f"{output.usd(b.unattributable_usd)} (storage, sessions, tool calls billed per call)")]
           if b.unattributable_usd else []),
         ("Attributed", f"{output.usd(report.attributed_usd)} over {report.calls:,} logged calls"),
-        ("Unattributed", "unknown without a bill" if gap is None else f"{output.usd(gap)}{share} that logged calls could explain"),
+        ("Unattributed", ("not split by feature (--feature narrows the calls only)" if report.settings.feature else
+                          "unknown without a bill") if gap is None else f"{output.usd(gap)}{share} that logged calls could explain"),
         ("Coverage", coverage + (f"; unpriced: {', '.join(u['model'] for u in report.unpriced)}" if report.unpriced else "")),
     ]
 
@@ -213,14 +216,15 @@ def _findings_table(findings: list[core.Finding]):
     from rich.text import Text
 
     table = Table(title=f"Findings ({len(findings)}), largest saving first (they overlap: do not add them up)", title_justify="left", header_style="bold")
+    table.add_column("id", no_wrap=True)
     table.add_column("saving", justify="right", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("feature", max_width=22, overflow="fold")
     table.add_column("model", max_width=22, overflow="fold")
     table.add_column("evidence and fix", ratio=1)
-    for f in findings:
+    for finding_id, f in zip(core.finding_ids(findings), findings):
         table.add_row(
-            Text(_saving_text(f)), Text(f.kind), Text(output.inert(f.feature or "")), Text(output.inert(f.model or "")),
+            Text(finding_id), Text(_saving_text(f)), Text(f.kind), Text(output.inert(f.feature or "")), Text(output.inert(f.model or "")),
             Text(output.inert(f.detail)) + Text("\nfix: ", style="bold") + Text(output.inert(f.fix)),
         )
     return table
@@ -240,18 +244,22 @@ def _markdown(report: core.Report, rows: list[dict]) -> None:
     lines += ["", f"## Spend by {by}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     lines += ["| " + " | ".join(output.md_escape(_human(c, r.get(c)) if c != "share" else f"{r[c]:.1%}") for c in columns) + " |"
               for r in rows]  # fmt: skip
-    lines += ["", f"## Findings ({len(report.findings)})", "", "| saving | kind | feature | model | evidence | fix |",
-              "|---|---|---|---|---|---|"]  # fmt: skip
+    lines += ["", f"## Findings ({len(report.findings)})", "", "| id | saving | kind | feature | model | evidence | fix |",
+              "|---|---|---|---|---|---|---|"]  # fmt: skip
     lines += [
-        "| " + " | ".join(output.md_escape(v) for v in (_saving_text(f), f.kind, f.feature or "", f.model or "", f.detail, f.fix)) + " |"
-        for f in report.findings
+        "| " + " | ".join(output.md_escape(v) for v in (i, _saving_text(f), f.kind, f.feature or "", f.model or "", f.detail, f.fix)) + " |"
+        for i, f in zip(core.finding_ids(report.findings), report.findings)
     ]
     print("\n".join(lines))
 
 
 def _warnings(report: core.Report) -> None:
-    if report.start is None:
-        output.warn("nothing to audit in this period: ingest usage or cost exports and logs first (costcap ingest PATH)")
+    first, last = report.store_span
+    if first is None:
+        output.warn("the store is empty: ingest usage or cost exports and logs first (costcap ingest PATH)")
+    elif report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
+        asked = f"{_iso(report.settings.since) or '…'} to {_iso(report.settings.until) or '…'}"
+        output.warn(f"the store covers {first} to {last}; nothing in {asked}: widen --since/--until")
     if report.unpriced_calls:
         output.warn(
             f"{report.unpriced_calls} of {report.calls} calls use models with no price "

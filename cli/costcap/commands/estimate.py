@@ -17,10 +17,10 @@ from costcap.errors import CostcapError
 COLUMNS = [
     "best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "expected_failed_calls", "input_tokens",
     "cached_input_tokens", "output_tokens", "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time_s",
-    "binding_limit", "batch_files",
+    "binding_limit", "batch_files", "queue_fits", "out",
 ]  # fmt: skip
 TABLE_COLUMNS = ["best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "input_tokens", "output_tokens",
-                 "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time", "binding_limit"]  # fmt: skip
+                 "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time", "binding_limit", "out"]  # fmt: skip
 EXIT_OVER_THRESHOLD = 3
 Opt = typer.Option
 
@@ -82,7 +82,7 @@ def estimate(
 
 
 def _from_store(db: str, catalog, feature: str) -> dict:
-    with Store(db, catalog) as store:
+    with Store(db, catalog, read_only=True) as store:
         values, said = core.measured_from_store(store, feature)
     output.note(output.inert(said))
     return values
@@ -141,9 +141,10 @@ def _baseline(text: str | None, found: list[core.Scenario]) -> core.Scenario | N
     raise CostcapError(f"--baseline {text!r} matches no scenario (use model=…,batch_size=…,batch_api=true|false)")
 
 
-def _scenario_row(s: core.Scenario, best: core.Scenario | None) -> dict:
+def _scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) -> dict:
     row = asdict(s)
-    row["best"] = "*" if s is best else ""
+    row["best"] = s is best
+    row["out"] = core.why_out(s, deadline_h)
     for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
         row[key] = round(float(row[key]), 6)
     for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
@@ -152,11 +153,12 @@ def _scenario_row(s: core.Scenario, best: core.Scenario | None) -> dict:
 
 
 def _show_plan(plan, found, best, baseline, fmt) -> None:
-    rows = [_scenario_row(s, best) for s in found]
+    rows = [_scenario_row(s, best, plan.deadline_h) for s in found]
     doc = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
     if fmt == output.Format.table:
-        table = [{**r, "wall_time": _duration(r["wall_time_s"]), **{k: output.usd(Decimal(str(r[k])), 4)
-                  for k in ("cost_per_order_usd", "cost_usd", "retry_cost_usd")}} for r in rows]  # fmt: skip
+        table = [{**r, "best": "*" if r["best"] else "", "out": r["out"] or "", "wall_time": _duration(r["wall_time_s"]),
+                  **{k: output.usd(Decimal(str(r[k])), 4) for k in ("cost_per_order_usd", "cost_usd", "retry_cost_usd")}}
+                 for r in rows]  # fmt: skip
         output.write_table(table, TABLE_COLUMNS, f"{output.inert(plan.name)}: {plan.items} items x {plan.orders} orders")
     else:
         output.render(rows, fmt, COLUMNS, doc=doc, title=plan.name)
@@ -165,8 +167,12 @@ def _show_plan(plan, found, best, baseline, fmt) -> None:
 
 def _savings_notes(found, best, baseline, deadline_h) -> None:
     if best is None:
-        output.warn(f"no scenario finishes within {deadline_h} h; drop --deadline or add candidates")
+        output.warn("no scenario can run as planned (see the out column): add candidates, a higher --tier, more "
+                    "orders over time, or a later --deadline")
         return
+    out = [s for s in found if core.why_out(s, deadline_h) and s.cost_usd < best.cost_usd]
+    if out:
+        output.note(f"{len(out)} cheaper scenarios cannot run as planned and are not picked (see the out column).")
     dearest = max(found, key=lambda s: s.cost_usd)
     output.note(f"Best: {output.inert(best.model)}, {best.batch_size} per call, Batch API {'on' if best.batch_api else 'off'}: "
                 f"{output.usd(best.cost_usd)}, {output.usd(dearest.cost_usd - best.cost_usd)} less than the dearest.")  # fmt: skip

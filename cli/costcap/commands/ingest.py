@@ -27,6 +27,7 @@ def ingest(
     preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what each file would give; store nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Re-read files already stored, replacing their rows.")] = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
@@ -36,7 +37,7 @@ def ingest(
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
     with Store(db, load_catalog(prices_file), create=True) as store:
-        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run))
+        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force))
     show(results, fmt)
     if dry_run and fmt != output.ShortFormat.json:
         _show_dry_run(results)

@@ -32,6 +32,7 @@ class Request:
     # a pull: API rows replace every stored bucket that starts in [start, end), whatever source it came from
     replace_range: tuple[datetime, datetime] | None = None
     dry_run: bool = False  # read and check everything, store nothing
+    force: bool = False  # re-read a file already stored: its earlier sources (by path or content) go first
 
 
 @dataclass
@@ -77,6 +78,8 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
     if reader.note:
         return FileResult(item.name, reader.name, "passed over", note=reader.note(head_text))
     path = _stored_path(item)
+    if request.force:
+        _forget_earlier(store, item, path)
     # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses to register Arrow data after it
     prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
     grows = prior is not None and reader.appends and prior[3] == reader.name
@@ -98,6 +101,17 @@ def _ingest_file(store: Store, item: files.Input, request: Request, progress: Pr
         _record_source(store, source_id, path, content.sha256, content.size, total_lines, result)
         _add_spend(store, spend_query, source_id, result)
     return result
+
+
+def _forget_earlier(store: Store, item: files.Input, path: str) -> None:
+    """--force: the sources of this path, and of this content under any path, are taken out before it is re-read."""
+    from costcap import sources
+
+    sha = files.digest(item).sha256
+    earlier = {source_id: where for source_id, where in store.rows("find_sources", given="", path=path)}
+    earlier |= {row[0]: row[1] for row in store.rows("find_source_by_sha", sha256=sha)}
+    for source_id, where in sorted(earlier.items()):
+        sources.remove(store, source_id, where)
 
 
 def _stored_path(item: files.Input) -> str:

@@ -65,8 +65,11 @@ _DUCKDB_LINE = re.compile(r"Line:\s*(\d+)")
 
 def header(text: str) -> list[str]:
     """The column names in the first line of a CSV export."""
-    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    return [name.strip() for name in next(csv.reader([first]))]
+    first = re.split(r"\r\n|\n|\r", text.lstrip("\ufeff"), maxsplit=1)[0]  # CSV line ends only, not U+2028
+    try:
+        return [name.strip() for name in next(csv.reader([first]), [])]
+    except csv.Error:
+        return []
 
 
 def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:

@@ -1,0 +1,99 @@
+"""Seeing into the store: sources, forget, ingest --force, explain, audit --feature, and read commands that only read."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from conftest import SAMPLE_DATA, ok, ok_json, run
+from costcap import sql
+
+LOGS = [SAMPLE_DATA / "web_app.jsonl", SAMPLE_DATA / "report_worker.log.gz", SAMPLE_DATA / "batch_output.jsonl"]
+EXPORTS = [SAMPLE_DATA / "completions_usage_2026-11-01_2026-11-07.csv", SAMPLE_DATA / "cost_2026-11-01_2026-11-07.csv"]
+
+
+def totals() -> tuple:
+    con = duckdb.connect("costcap.duckdb", read_only=True)
+    try:
+        return con.execute(sql.load("store_totals")).fetchone()
+    finally:
+        con.close()
+
+
+def test_sources_forget_and_force_round_trip():
+    ok("ingest", *EXPORTS, LOGS[0])
+    before = totals()
+    ok("ingest", LOGS[1])
+    listed = ok_json("sources")
+    assert [Path(s["path"]).name for s in listed] == [p.name for p in (*EXPORTS, LOGS[0], LOGS[1])]
+    worker = listed[-1]
+    assert (worker["kind"], worker["rows"], worker["first_day"], worker["last_day"]) == (
+        "structlog", 293, "2026-11-01", "2026-11-07")  # fmt: skip
+    gone = ok_json("forget", str(LOGS[1]))["forgotten"]
+    assert [(g["calls"], g["usage_rows"], g["cost_rows"]) for g in gone] == [(293, 0, 0)]
+    assert totals() == before  # back to what the store held
+    # --force re-reads a stored file, replacing its rows: the totals do not move
+    again = ok_json("ingest", "--force", str(LOGS[0]))["files"][0]
+    assert (again["status"], again["rows"], again["duplicates"]) == ("ingested", 770, 0)
+    assert totals() == before
+    # forgetting by id, and an unknown name
+    ok("forget", str(ok_json("sources")[0]["id"]))
+    assert run("forget", "no-such-file.log").exit_code == 1
+
+
+def test_explain_of_a_feature_sums_to_its_breakdown_row():
+    ok("ingest", *LOGS, *EXPORTS)
+    rows = {r["feature"]: r for r in ok_json("audit")["by_feature"]}
+    for feature in ("daily", "sidebar_widget"):
+        doc = ok_json("explain", "--feature", feature, "--top", "5")
+        assert doc["calls"] == rows[feature]["calls"] and doc["cost_usd"] == rows[feature]["cost_usd"]
+        assert len(doc["shown"]) == 5 and doc["shown"][0]["cost_usd"] >= doc["shown"][-1]["cost_usd"]
+        assert all(s["path"] and s["line"] >= 1 for s in doc["shown"])
+
+
+def test_explain_of_a_finding_lists_the_calls_it_counts():
+    ok("ingest", *LOGS, *EXPORTS)
+    findings = ok_json("audit")["findings"]
+    retry = next(f for f in findings if f["kind"] == "retry_waste")
+    doc = ok_json("explain", retry["id"])
+    assert doc["calls"] == retry["evidence"]["paid_failures"] and doc["cost_usd"] == retry["saving_usd"]
+    whole = next(f for f in findings if f["kind"] == "unattributed")
+    assert run("explain", whole["id"]).exit_code == 1
+
+
+def test_audit_feature_narrows_the_report():
+    ok("ingest", *LOGS, *EXPORTS)
+    everything = {r["feature"]: r for r in ok_json("audit")["by_feature"]}
+    narrowed = ok_json("audit", "--feature", "weekly")
+    assert [r["feature"] for r in narrowed["by_feature"]] == ["weekly"]
+    assert narrowed["attributed"]["cost_usd"] == everything["weekly"]["cost_usd"]
+    assert narrowed["billed"]["cost_usd"] is None  # the bill is not split by feature
+    assert all(f["feature"] in ("weekly", None) for f in narrowed["findings"])
+
+
+def test_read_commands_open_the_store_read_only():
+    ok("ingest", LOGS[0])
+    stamp = Path("costcap.duckdb").stat().st_mtime_ns, Path("costcap.duckdb").read_bytes()
+    for args in (["audit"], ["budget"], ["sources"], ["explain", "--feature", "sidebar_widget"],
+                 ["audit", "--since", "2025-01-01", "--until", "2025-01-31"]):  # fmt: skip
+        assert run(*args).exit_code == 0
+    assert (Path("costcap.duckdb").stat().st_mtime_ns, Path("costcap.duckdb").read_bytes()) == stamp
+    empty = run("audit", "--since", "2025-01-01", "--until", "2025-01-31")
+    assert "the store covers 2026-11-01 to 2026-11-07; nothing in 2025-01-01 to 2025-01-31" in empty.stderr
+
+
+def test_strict_plan_from_the_flags():
+    result = run("estimate", "--items", "600", "--failure-rate", "1=0.01")
+    assert result.exit_code == 1 and "prompt_tokens is missing" in result.stderr
+    misspelt = Path("plan.toml")
+    misspelt.write_text((SAMPLE_DATA / "plans" / "large_report.toml").read_text().replace("item_output_tokens", "item_outputs_tokens"))
+    result = run("estimate", str(misspelt))
+    assert result.exit_code == 1 and "did you mean item_output_tokens?" in result.stderr
+    doc = json.loads(ok("estimate", SAMPLE_DATA / "plans" / "large_report.toml", "--orders", "30", "-f", "json").stdout)
+    assert doc["best"]["batch_api"] is False  # 30 orders do not fit tier 1's Batch queue
+    out = [s for s in doc["scenarios"] if s["out"]]
+    assert out and all("Batch queue" in s["out"] for s in out) and all(s["queue_fits"] is False for s in out)
+    assert Decimal(str(min(s["cost_usd"] for s in out))) < Decimal(str(doc["best"]["cost_usd"]))
