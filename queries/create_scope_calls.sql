@@ -8,7 +8,7 @@ SELECT
     coalesce(model, '(unknown)') AS model,
     price_model, price_day, tier, service_tier, input_tokens, cached_tokens, cache_write_tokens, output_tokens,
     audio_input_tokens, audio_output_tokens, image_input_tokens,
-    finish_reason, max_tokens, status, status_code, attempt, order_id,
+    finish_reason, max_tokens, status, status_code, error, attempt, order_id, batch_size,
     priced, cost_usd, output_rate
 FROM priced_calls
 WHERE ($since IS NULL OR CAST(ts AS DATE) >= $since)

@@ -9,7 +9,7 @@ WITH picked AS (
             WHEN 'truncation' THEN c.finish_reason = 'length'
             WHEN 'retry_waste' THEN c.status = 'error' AND c.input_tokens + c.output_tokens > 0
             WHEN 'rate_limited' THEN c.status = 'rate_limited'
-            WHEN 'batch_eligible' THEN c.tier <> 'batch'
+            WHEN 'batch_eligible' THEN c.tier = 'default' AND c.priced AND c.input_tokens + c.output_tokens > 0
             ELSE true END)
 )
 SELECT path, line, ts, feature, model, tier, input_tokens, cached_tokens, output_tokens, status, finish_reason,

@@ -97,3 +97,53 @@ def test_strict_plan_from_the_flags():
     out = [s for s in doc["scenarios"] if s["out"]]
     assert out and all("Batch queue" in s["out"] for s in out) and all(s["queue_fits"] is False for s in out)
     assert Decimal(str(min(s["cost_usd"] for s in out))) < Decimal(str(doc["best"]["cost_usd"]))
+
+
+def test_one_configuration_file_for_every_command(tmp_path, monkeypatch):
+    monkeypatch.delenv("COSTCAP_DB")  # as a user runs it: the store path comes from the configuration
+    Path("costcap.toml").write_text(
+        '[store]\npath = "spend.duckdb"\n[audit]\ntier = 2\nmin_calls = 5\n'
+        '[prices]\nfile = "mine.json"\n')  # fmt: skip
+    Path("mine.json").write_text(json.dumps({"models": [{"model": "my-model", "prices": [{"input": "1", "output": "2"}]}]}))
+    ok("ingest", LOGS[0])
+    assert Path("spend.duckdb").exists() and not Path("costcap.duckdb").exists()
+    assert ok_json("prices", "my-model")  # the price file applies to prices, tokens, audit ...
+    assert ok_json("sources")[0]["rows"] == 770
+    Path("costcap.toml").write_text("[audit]\ntierr = 2\n")
+    result = run("audit")
+    assert result.exit_code == 1 and "unknown key 'tierr' in [audit] (did you mean tier?)" in result.stderr
+    other = tmp_path / "other.toml"
+    other.write_text('[store]\npath = "elsewhere.duckdb"\n')
+    assert run("--config", str(other), "audit").exit_code == 1  # the store it names does not exist yet
+    assert "elsewhere.duckdb" in run("--config", str(other), "audit").stderr
+
+
+def test_quiet_leaves_out_notes_but_not_warnings():
+    ok("ingest", LOGS[0])
+    loud, quiet = run("estimate", str(SAMPLE_DATA / "plans" / "large_report.toml")), run("--quiet", "estimate",
+                                                                                        str(SAMPLE_DATA / "plans" / "large_report.toml"))  # fmt: skip
+    assert "Best:" in loud.stderr and "Best:" not in quiet.stderr and loud.stdout == quiet.stdout
+
+
+def test_usage_errors_are_one_line_and_completion_is_offered():
+    import subprocess
+    import sys
+
+    def costcap(*args):  # through the console entry point, as a user runs it
+        return subprocess.run([sys.executable, "-m", "costcap", *args], capture_output=True, text=True, timeout=60)
+
+    for args in (["audit", "--since", "2026-13-01"], ["audit", "--bogus"], ["ingest"]):
+        result = costcap(*args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+        assert f"see `costcap {args[0]} --help`" in lines[0]
+    assert "'2026-13-01' is not a day: write YYYY-MM-DD" in costcap("audit", "--since", "2026-13-01").stderr
+    assert "_costcap_completion" in costcap("--show-completion", "bash").stdout
+
+
+def test_subfolders_are_read_with_recursive(tmp_path):
+    (tmp_path / "logs" / "2026-11").mkdir(parents=True)
+    (tmp_path / "logs" / "2026-11" / "web.jsonl").write_bytes(LOGS[0].read_bytes())
+    result = run("ingest", str(tmp_path / "logs"))
+    assert result.exit_code == 1 and "pass --recursive" in result.stderr
+    assert ok_json("ingest", "--recursive", str(tmp_path / "logs"))["files"][0]["rows"] == 770

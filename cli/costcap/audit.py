@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +34,7 @@ TIERING_MAX_P90 = 300                  # "short" answers
 TIERING_MAX_SPREAD = 0.5               # "uniform": standard deviation under half the mean
 FAR_ABOVE_USE = 2                      # a cap more than twice the recommended one does not cap
 PACING_SHARE = Decimal("0.8")
+TRUNCATION_HEADROOM = Decimal("1.2")   # the cap a truncation finding gives: 1.2 x the p90 of complete answers
 # The smaller model of the same family that a what-if prices large-model work at.
 SMALLER_MODEL = {
     "gpt-4o": "gpt-4o-mini", "chatgpt-4o-latest": "gpt-4o-mini", "gpt-4-turbo": "gpt-4o-mini", "gpt-4": "gpt-4o-mini",
@@ -48,6 +50,7 @@ class Settings:
     batch_features: tuple[str, ...] = ()
     min_calls: int = 10
     feature: str | None = None  # narrow the whole report to one feature's calls
+    tier: int = 1  # the account's usage tier, for the rate limits a pace is checked against
 
     def check(self) -> None:
         if self.by not in BY_KEYS:
@@ -219,8 +222,9 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     found: list[Finding] = []
     found += _uncapped_output(store, report.settings, profiles)
     found += _truncation(waste)
-    found += _retry_waste(waste)
-    found += _rate_limited(waste, store.dicts("audit_rate_minutes"))
+    found += _retry_waste(store, waste)
+    found += _rate_limited(store, report.settings, waste, store.dicts("audit_rate_minutes"))
+    found += _batch_failures(store.dicts("audit_batch_failures"))
     found += _batch_eligible(store, report.settings, profiles)
     found += _model_tiering(store, profiles)
     found += _prompt_caching(store, profiles)
@@ -270,7 +274,7 @@ def _truncation(waste: list[dict]) -> list[Finding]:
             "truncation", w["feature"], w["model"], cost,
             f"{w['truncated']} of {w['billed_calls']} calls ({rate:.1%}) stopped at max_tokens (finish_reason=length): "
             f"${w['truncated_usd']:.4f}, plus {w['truncation_retries']} retries after them ${w['truncation_retries_usd']:.4f}",
-            "raise max_tokens to 1.2 x the p90 of complete answers, or ask for shorter answers",
+            _truncation_fix(w),
             evidence={"truncated": w["truncated"], "calls": w["billed_calls"], "rate": rate,
                       "truncated_usd": w["truncated_usd"], "retries": w["truncation_retries"],
                       "retries_usd": w["truncation_retries_usd"]},
@@ -278,7 +282,14 @@ def _truncation(waste: list[dict]) -> list[Finding]:
     return found
 
 
-def _retry_waste(waste: list[dict]) -> list[Finding]:
+def _truncation_fix(w: dict) -> str:
+    if w["p90_complete"] is None:
+        return "raise max_tokens: no call of this feature finished whole, so the log cannot say by how much"
+    cap = math.ceil(TRUNCATION_HEADROOM * Decimal(str(w["p90_complete"])))
+    return f"set max_tokens={cap} (1.2 x {w['p90_complete']:g}, the p90 of complete answers), or ask for shorter answers"
+
+
+def _retry_waste(store: Store, waste: list[dict]) -> list[Finding]:
     found = []
     for w in waste:
         if not w["paid_failures"]:
@@ -288,21 +299,51 @@ def _retry_waste(waste: list[dict]) -> list[Finding]:
             "retry_waste", w["feature"], w["model"], w["paid_failures_usd"],
             f"{w['paid_failures']} of {w['billed_calls']} billed calls ({share:.1%}) failed after being paid "
             f"(errors, failed validation), {w['retries']} retries: total = successful calls x price + failed attempts x price",
-            "make failures rarer rather than retrying: smaller batches per call, a token budget the answer fits in",
+            _batch_size_fix(store, w["feature"], w["model"]),
             evidence={"paid_failures": w["paid_failures"], "calls": w["billed_calls"], "failure_rate": share,
                       "retries": w["retries"]},
         ))  # fmt: skip
     return found
 
 
-def _rate_limited(waste: list[dict], minutes: list[dict]) -> list[Finding]:
+def _batch_size_fix(store: Store, feature: str, model: str) -> str:
+    """The batch size with the lowest cost per item at the failure rates the store measured for each size."""
+    from costcap import estimate
+
+    generic = "make failures rarer rather than retrying: smaller batches per call, a token budget the answer fits in"
+    try:
+        values, _ = estimate.measured_from_store(store, feature)
+    except CostcapError:
+        return generic
+    sizes = values["batch_sizes"]
+    if len(sizes) < 2:
+        return (f"{generic}; every call used {sizes[0]} items, so the log cannot compare sizes: try a smaller one "
+                f"(`costcap estimate --from-store {feature} --items N --batch-sizes 1,{sizes[0]}`)")
+    items = math.lcm(*sizes)
+    plan = estimate.Plan(items=items, prompt_tokens=values["prompt_tokens"], item_output_tokens=values["item_output_tokens"],
+                         models=[model], batch_sizes=sizes, batch_api=[False],
+                         failure_rate={int(k): Decimal(str(v)) for k, v in values["failure_rate"].items()})  # fmt: skip
+    try:
+        found = {s.batch_size: s.cost_per_order_usd / items for s in estimate.scenarios(plan, store.catalog)}
+    except CostcapError:
+        return generic
+    cheapest = min(found, key=found.get)
+    others = ", ".join(f"{b}: ${found[b]:.6f}" for b in sorted(found) if b != cheapest)
+    return (f"use {cheapest} items per call: ${found[cheapest]:.6f} per item at its measured failure rate "
+            f"{values['failure_rate'][str(cheapest)]:.1%}, against {others}")
+
+
+def _rate_limited(store: Store, settings: Settings, waste: list[dict], minutes: list[dict]) -> list[Finding]:
+    from costcap.estimate import RATE_LIMITS
+
     busiest = {(m["feature"], m["model"]): m for m in minutes}
     found = []
     for w in waste:
         if not w["rate_limited"]:
             continue
         m = busiest.get((w["feature"], w["model"]), {})
-        paced = _pacing(m.get("rpm_at_429"))
+        limits = RATE_LIMITS.get(store.catalog.resolve(w["model"]) or "", {}).get(settings.tier)
+        paced, checked = _pacing(m.get("rpm_at_429"), limits, w["tokens_per_call"], settings.tier)
         paid = w["paid_retries_after_429_usd"]
         pace = f"at most {paced} requests a minute (one every {60 / paced:.1f} s)" if paced else "a client-side token bucket"
         found.append(Finding(
@@ -310,7 +351,8 @@ def _rate_limited(waste: list[dict], minutes: list[dict]) -> list[Finding]:
             f"{w['rate_limited']} calls got HTTP 429 (not billed themselves); {w['paid_retries_after_429']} paid retries "
             f"after them; peak {m.get('peak_rpm', '?')} requests and {m.get('peak_tpm', 0):,} tokens a minute, "
             f"429s from {m.get('rpm_at_429', '?')} requests / {m.get('tpm_at_429', 0):,} tokens a minute",
-            f"pace to {pace}, 80% of the lightest minute that met a 429, with jittered backoff",
+            f"pace to {pace}, 80% of the lightest minute that met a 429 or of the tier's limits, with jittered "
+            f"backoff{checked}",
             evidence={"rate_limited": w["rate_limited"], "paid_retries": w["paid_retries_after_429"],
                       "peak_rpm": m.get("peak_rpm"), "peak_tpm": m.get("peak_tpm"), "rpm_at_429": m.get("rpm_at_429"),
                       "tpm_at_429": m.get("tpm_at_429"), "paced_rpm": paced},
@@ -318,8 +360,33 @@ def _rate_limited(waste: list[dict], minutes: list[dict]) -> list[Finding]:
     return found
 
 
-def _pacing(rpm_at_429: int | None) -> int | None:
-    return None if not rpm_at_429 else max(1, int(PACING_SHARE * rpm_at_429))
+def _pacing(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, tier: int) -> tuple[int | None, str]:
+    """The pace to keep (80% of the lightest minute that met a 429, and of the tier's RPM and TPM where known), and
+    what it was checked against."""
+    candidates = [PACING_SHARE * rpm_at_429] if rpm_at_429 else []
+    if not limits:
+        return (max(1, int(min(candidates))) if candidates else None), " (this model's tier limits are not in costcap)"
+    rpm, tpm = limits[0], limits[1]
+    candidates.append(PACING_SHARE * rpm)
+    if tokens_per_call:
+        candidates.append(PACING_SHARE * Decimal(tpm) / Decimal(str(tokens_per_call)))
+    paced = max(1, int(min(candidates)))
+    note = f"; tier {tier} allows {rpm:,} RPM and {tpm:,} TPM for this model"
+    if rpm_at_429 and rpm_at_429 < rpm / 10 and (not tokens_per_call or rpm_at_429 * tokens_per_call < tpm / 10):
+        note += (", far above where the 429s came: check the account's tier ([audit] tier in costcap.toml) and "
+                 "other callers of the same key")
+    return paced, note
+
+
+def _batch_failures(rows: list[dict]) -> list[Finding]:
+    return [Finding(
+        "batch_failures", r["feature"], None, None,
+        f"{r['failed']} Batch requests came back without an answer ({r['expired']} expired, {r['refused']} refused with "
+        f"a 4xx, {r['server_errors']} server errors); they cost nothing but their work is not done. First: {r['example']}",
+        "resubmit the expired ones in a new batch, or a smaller one that finishes within 24 h; fix the bodies of the "
+        "refused ones (the error file names each custom_id)",
+        evidence={"failed": r["failed"], "expired": r["expired"], "refused": r["refused"], "server_errors": r["server_errors"]},
+    ) for r in rows]  # fmt: skip
 
 
 def _reprice(store: Store, wanted: list[tuple[str, str, str | None]], tier: str | None, from_tier: str | None) -> dict:
@@ -406,19 +473,27 @@ def _prompt_caching(store: Store, profiles: list[dict]) -> list[Finding]:
         return []
     rows = store.dicts("audit_caching", features=[f for f, _ in wanted], models=[m for _, m in wanted],
                        low=[CACHE_MIN_PROMPT] * len(wanted), high=list(wanted.values()))  # fmt: skip
-    savings = {(r["feature"], r["model"]): (r["low_usd"], r["high_usd"]) for r in rows}
-    found = []
-    for key, prefix in wanted.items():
-        lo, hi = savings.get(key, (Decimal(0), Decimal(0)))
-        if hi <= 0:
+    by_feature: dict[str, dict] = {}
+    for r in rows:
+        if r["high_usd"] <= 0:
             continue
+        f = by_feature.setdefault(r["feature"], {"models": [], "low": Decimal(0), "high": Decimal(0), "prefix": 0})
+        f["models"].append(r["model"])
+        f["low"] += r["low_usd"]
+        f["high"] += r["high_usd"]
+        f["prefix"] = max(f["prefix"], wanted[(r["feature"], r["model"])])
+    found = []
+    for feature, f in by_feature.items():
+        one = f["low"] == f["high"]
+        span = f"${f['low']:.4f}" if one else f"${f['low']:.4f} to ${f['high']:.4f}"
+        prefix = f"{CACHE_MIN_PROMPT:,}" if f["prefix"] == CACHE_MIN_PROMPT else f"1,024 to {f['prefix']:,}"
         found.append(Finding(
-            "prompt_caching", key[0], key[1], lo,
-            f"prompts of {CACHE_MIN_PROMPT:,}+ tokens and no cached tokens: a stable prefix of 1,024 to {prefix:,} "
-            f"tokens billed at the cached rate saves ${lo:.4f} to ${hi:.4f}",
+            "prompt_caching", feature, ", ".join(f["models"]), f["low"],
+            f"prompts of {CACHE_MIN_PROMPT:,}+ tokens and no cached tokens: a stable prefix of {prefix} tokens billed at "
+            f"the cached rate saves {span}",
             "put the static part of the prompt (instructions, schema, examples) first and unchanged between calls",
-            saving_range_usd=(lo, hi),
-            evidence={"prefix_tokens": [CACHE_MIN_PROMPT, prefix]},
+            saving_range_usd=None if one else (f["low"], f["high"]),
+            evidence={"prefix_tokens": [CACHE_MIN_PROMPT, f["prefix"]], "models": f["models"]},
         ))  # fmt: skip
     return found
 

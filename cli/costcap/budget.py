@@ -149,8 +149,13 @@ class Spec:
 
     @property
     def max_tokens(self) -> int:
-        if self.words <= 0 or self.items <= 0 or self.tokens_per_word <= 0 or self.safety <= 0:
-            raise CostcapError("--words, --items, --tokens-per-word and --safety must all be above 0")
+        given = {"--words": self.words, "--items": self.items, "--tokens-per-word": self.tokens_per_word,
+                 "--safety": self.safety}  # fmt: skip
+        for flag, value in given.items():
+            if value <= 0:
+                said = "is missing" if value == 0 and flag in ("--words", "--items") else f"is {value}"
+                raise CostcapError(f"{flag} {said}: a spec needs --words (per item) and --items (per call), each above "
+                                   "0, e.g. --words 150 --items 60")  # fmt: skip
         return cap(self.safety, self.words * self.items * self.tokens_per_word, self.round_to)
 
 

@@ -1,4 +1,6 @@
-"""costcap.toml: field mappings for logs whose keys have other names, batch features, and a price file."""
+"""costcap.toml, the one configuration: the store's path, a price file, the account's usage tier, audit thresholds,
+batch features and field mappings. It is `--config FILE` when given, else costcap.toml beside the store, else in the
+current folder. Every key is listed in KEYS (and the README)."""
 
 from __future__ import annotations
 
@@ -10,11 +12,55 @@ from costcap.userfile import read_text
 from costcap.ingest.presets import call_fields, parts
 
 FILE_NAME = "costcap.toml"
+# section -> key -> what it holds; anything else in the file is an error with a did-you-mean
+KEYS = {
+    "store": {"path": "the store to use when --db and $COSTCAP_DB are not given"},
+    "prices": {"file": "a price file (costcap or LiteLLM JSON) every command applies; --prices wins"},
+    "audit": {"tier": "the account's usage tier, 1 to 5, for the rate limits findings check paces against",
+              "batch_features": "features that never need a synchronous answer (a list of names)",
+              "min_calls": "calls a group needs before budget and audit recommend a cap (default 10)"},
+    "fields": {"*": "NAME = \"KEY\": read a call field from another key of the logs"},
+}  # fmt: skip
+# --config FILE, set once by the command line before any command runs
+chosen: Path | None = None
+
+
+def path_for(directory: Path | None = None) -> Path:
+    """The configuration file in force: --config, else costcap.toml beside the store (or in the current folder)."""
+    if chosen is not None:
+        return chosen
+    beside = (directory or Path.cwd()) / FILE_NAME
+    return beside if beside.exists() or directory is None else Path.cwd() / FILE_NAME
+
+
+def store_path(given: str, default: str) -> str:
+    """--db (or $COSTCAP_DB) when given, else [store] path, else the default."""
+    if given != default:
+        return given
+    named = _section(path_for(), "store").get("path")
+    if named is not None and not isinstance(named, str):
+        raise CostcapError(f"{path_for()}: [store] path must be a file name, e.g. path = \"spend.duckdb\"")
+    return str(path_for().parent / named) if named else given
+
+
+def audit_number(directory: Path, key: str, default: int, low: int, high: int) -> int:
+    """An [audit] whole number (tier, min_calls) within its bounds."""
+    value = _section(path_for(directory), "audit").get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise CostcapError(f"{path_for(directory)}: [audit] {key} = {value!r}: write a whole number from {low} to {high}")
+    return value
+
+
+def _section(path: Path, name: str) -> dict:
+    found = _read(path).get(name, {})
+    if not isinstance(found, dict):
+        raise CostcapError(f"{path}: [{name}] must be a table of key = value lines")
+    return found
 
 
 def field_map(directory: Path, given: list[str]) -> dict[str, str]:
     """costcap.toml's [fields] table, with --field NAME=SOURCE_KEY options taking precedence."""
-    fields = dict(_from_file(directory / FILE_NAME))
+    fields = dict(_from_file(path_for(directory)))
     for item in given:
         name, sep, key = item.partition("=")
         if not sep or not name.strip() or not key.strip():
@@ -35,7 +81,7 @@ def field_map(directory: Path, given: list[str]) -> dict[str, str]:
 
 def batch_features(directory: Path) -> tuple[str, ...]:
     """costcap.toml's [audit] batch_features: features known to never need a synchronous answer."""
-    path = directory / FILE_NAME
+    path = path_for(directory)
     section = _read(path).get("audit", {})
     listed = section.get("batch_features", []) if isinstance(section, dict) else None
     if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
@@ -46,7 +92,7 @@ def batch_features(directory: Path) -> tuple[str, ...]:
 def prices_file(directory: Path | None = None) -> str | None:
     """costcap.toml's [prices] file = "PATH": a price file every command applies (--prices still wins); a relative
     path is read from the folder costcap.toml is in (the current folder by default)."""
-    path = (directory or Path.cwd()) / FILE_NAME
+    path = path_for(directory)
     section = _read(path).get("prices", {})
     named = section.get("file") if isinstance(section, dict) else None
     if section and not isinstance(named, str):
@@ -56,13 +102,33 @@ def prices_file(directory: Path | None = None) -> str | None:
 
 def _read(path: Path) -> dict:
     if not path.exists():
+        if chosen is not None and path == chosen:
+            raise CostcapError(f"--config {path}: no such file")
         return {}
     try:
-        return tomllib.loads(read_text(path, FILE_NAME))
+        doc = tomllib.loads(read_text(path, FILE_NAME))
     except tomllib.TOMLDecodeError as exc:
         raise CostcapError(f"{path}: not valid TOML ({exc}; fix the file)") from None
     except RecursionError:
         raise CostcapError(f"{path}: nested too deeply to be {FILE_NAME} (fix the file)") from None
+    _check_keys(path, doc)
+    return doc
+
+
+def _check_keys(path: Path, doc: dict) -> None:
+    import difflib
+
+    for section, values in doc.items():
+        known = KEYS.get(section)
+        if known is None:
+            close = difflib.get_close_matches(section, KEYS, n=1)
+            raise CostcapError(f"{path}: unknown section [{section}]" + (f" (did you mean [{close[0]}]?)" if close else
+                               f" (known: {', '.join(KEYS)})"))  # fmt: skip
+        for key in values if isinstance(values, dict) and "*" not in known else []:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                raise CostcapError(f"{path}: unknown key {key!r} in [{section}]" + (
+                    f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(known)})"))  # fmt: skip
 
 
 def _from_file(path: Path) -> dict[str, str]:

@@ -24,6 +24,26 @@ def run() -> None:
         # no arguments is a usage error, as Typer's no_args_is_help makes it
         sys.exit(0 if args else 2)
     else:
-        from costcap.main import app
+        _run_app()
 
-        app(prog_name="costcap")
+
+def _run_app() -> None:
+    """The Typer app, with a usage mistake (an unknown option, a bad value) said in one line, not a box."""
+    import typer
+    from typer.exceptions import TyperException
+
+    from costcap.main import app
+
+    try:
+        app(prog_name="costcap", standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("Error: interrupted: nothing from this run was stored\n")
+        sys.exit(130)
+    except TyperException as exc:  # Typer's usage errors: a bad option or value, a missing argument
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "costcap"
+        message = " ".join(exc.format_message().split())
+        sys.stderr.write(f"Error: {message} (see `{command} --help`)\n")
+        sys.exit(getattr(exc, "exit_code", 2))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from costcap import __version__
+from costcap import __version__, config, output
 from costcap.commands import audit as audit_command
 from costcap.commands import budget as budget_command
 from costcap.commands import estimate as estimate_command
@@ -22,7 +23,9 @@ app = typer.Typer(
     help="Audit and plan OpenAI API spend from usage exports, Batch output and structlog token logs.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,  # costcap --install-completion / --show-completion
+    epilog="Configuration: costcap.toml beside the store (or --config FILE): [store] path, [prices] file, "
+    "[audit] tier, batch_features and min_calls, [fields] NAME = \"KEY\". See the README.",
 )
 
 
@@ -35,8 +38,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", envvar="COSTCAP_CONFIG", help="The configuration file (default: costcap.toml beside the store).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr; warnings and errors still show.")] = False,
 ) -> None:
     """Audit and plan OpenAI API spend."""
+    config.chosen = config_file
+    output.quiet = quiet
 
 
 app.command("ingest")(user_errors(ingest_command.ingest))

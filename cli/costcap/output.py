@@ -159,9 +159,13 @@ def render(rows: list[dict], fmt: str, columns: list[str], *, doc=None, title=No
         write_table(rows, columns, title, right)
 
 
+quiet = False  # --quiet: notes are left out; warnings and errors are always said
+
+
 def note(message: str) -> None:
     """A message for the user on stderr, made inert whatever it quotes."""
-    err.print(Text(inert(message)))
+    if not quiet:
+        err.print(Text(inert(message)))
 
 
 def warn(message: str) -> None:

@@ -17,7 +17,7 @@ from costcap.ingest import FileResult, Request, ingest as ingest_files
 from costcap.ingest.presets import presets
 from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
-from costcap.store import MEMORY, Store, interrupted
+from costcap.store import DEFAULT_PATH, MEMORY, Store, interrupted
 
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
@@ -33,8 +33,16 @@ FieldOption = Annotated[
     typer.Option("--field", help='NAME=KEY: read a call field from another key (a.b nested, "a.b" one literal key).'),
 ]
 SkipBadOption = Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")]
+RecursiveOption = Annotated[bool, typer.Option("--recursive", "-r", help="Read the files in subfolders too.")]
 
-DayOption = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Inclusive UTC day.")]
+def parse_day(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a day: write YYYY-MM-DD, e.g. 2026-11-01") from None
+
+
+DayOption = Annotated[datetime | None, typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Inclusive UTC day.")]
 DbOption = Annotated[
     str,
     typer.Option("--db", envvar="COSTCAP_DB", help="Store file; :memory: for a throwaway run.", show_default=True),
@@ -48,13 +56,25 @@ PricesOption = Annotated[
 INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
 
 
-def load_catalog(prices_file: str | None) -> price_catalog.Catalog:
-    """The price catalog with --prices (or costcap.toml's [prices] file) over the built-in one; what loading the file
-    skipped or kept is said on stderr."""
-    found = price_catalog.catalog(prices_file or config.prices_file())
+def load_catalog(prices_file: str | None, db: str | None = None) -> price_catalog.Catalog:
+    """The price catalog with --prices (or the configuration's [prices] file) over the built-in one; what loading the
+    file skipped or kept is said on stderr."""
+    found = price_catalog.catalog(prices_file or config.prices_file(_store_folder(db)))
     for message in found.notes:
         output.note(message)
     return found
+
+
+def open_store(db: str, prices_file: str | None, **how) -> Store:
+    """The store --db names (else the configuration's [store] path), with the prices that apply to it."""
+    path = config.store_path(db, DEFAULT_PATH)
+    return Store(path, load_catalog(prices_file, path), **how)
+
+
+def _store_folder(db: str | None):
+    from pathlib import Path
+
+    return None if db in (None, MEMORY) else Path(db).resolve().parent
 
 
 def user_errors(command):
@@ -91,11 +111,12 @@ class IngestFlags:
     preset: Preset | None = None
     dry_run: bool = False
     force: bool = False
+    recursive: bool = False
 
 
 def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
     """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
-    store = Store(MEMORY if paths else db, load_catalog(prices_file), read_only=not paths)
+    store = Store(MEMORY, load_catalog(prices_file)) if paths else open_store(db, prices_file, read_only=True)
     if not paths:
         return store, []
     try:
@@ -108,6 +129,7 @@ def load_store(db: str, prices_file: str | None, paths: list[str], flags: Ingest
 def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
     options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset.value if flags.preset else None)
-    request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force)
+    request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force,
+                      recursive=flags.recursive)  # fmt: skip
     with output.progress_bar("ingesting") as progress:
         return ingest_files(store, request, progress)

@@ -10,7 +10,7 @@ import typer
 
 from costcap import audit as core, config, output
 from costcap.commands import (
-    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
+    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, RecursiveOption, load_store,
     IngestFlags, PresetOption,
 )  # fmt: skip
 from costcap.endpoints import UNATTRIBUTABLE
@@ -48,6 +48,7 @@ def audit(
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
+    recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[output.Format, typer.Option("--format", "-f")] = output.Format.table,
@@ -57,11 +58,12 @@ def audit(
     Billed is the cost export's charge (or, for days without one, the usage export at catalog prices);
     attributed is the logged and Batch-output calls at catalog prices; unattributed is the difference.
     """
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset))
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
         settings = core.Settings(
             since and since.date(), until and until.date(), by.value, config.batch_features(store.directory),
-            feature=feature,
+            min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6), feature=feature,
+            tier=config.audit_number(store.directory, "tier", 1, 1, 5),
         )
         report = core.audit(store, settings)
     _show(report, fmt, top)

@@ -11,7 +11,7 @@ import typer
 
 from costcap import budget as core, output
 from costcap.commands import (
-    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, load_store,
+    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, RecursiveOption, load_store,
     IngestFlags, PresetOption,
 )  # fmt: skip
 from costcap.store import DEFAULT_PATH
@@ -59,6 +59,7 @@ def budget(
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
+    recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: Annotated[BudgetFormat, typer.Option("--format", "-f")] = BudgetFormat.table,
@@ -76,7 +77,7 @@ def budget(
     settings = core.Settings(
         by.value, feature, since and since.date(), until and until.date(), _decimal(percentile), safety_d, round_to, min_calls
     )
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset))
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
         report = core.measure(store, settings)
     _show(report, fmt)

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from costcap import estimate as core, output
-from costcap.commands import load_catalog, DbOption, PricesOption
-from costcap.store import DEFAULT_PATH, Store
+from costcap.commands import DbOption, PricesOption, load_catalog, open_store
+from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
 
 COLUMNS = [
@@ -56,7 +56,7 @@ def estimate(
     A = 1 + f + ... + f^R; paid attempts E = C x A; input A x (C x prompt + items x item_input); output
     A x items x item_output; cached (E - 1) x prefix when the prefix is >= 1024 tokens and the Batch API is off.
     """
-    catalog = load_catalog(prices_file)
+    catalog = load_catalog(prices_file, db)
     args = args or []
     if args[:1] == ["diff"]:
         return _diff(args[1:], catalog, Decimal(str(fail_above_pct)), fmt)
@@ -82,7 +82,7 @@ def estimate(
 
 
 def _from_store(db: str, catalog, feature: str) -> dict:
-    with Store(db, catalog, read_only=True) as store:
+    with open_store(db, None, read_only=True) as store:
         values, said = core.measured_from_store(store, feature)
     output.note(output.inert(said))
     return values

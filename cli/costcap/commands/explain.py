@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from costcap import audit as core, output
-from costcap.commands import DayOption, DbOption, PricesOption, load_catalog
+from costcap.commands import DayOption, DbOption, PricesOption, open_store
 from costcap.errors import CostcapError
-from costcap.store import DEFAULT_PATH, Store
+from costcap.store import DEFAULT_PATH
 
 COLUMNS = ["path", "line", "ts", "feature", "model", "tier", "input_tokens", "cached_tokens", "output_tokens",
            "status", "finish_reason", "cost_usd"]  # fmt: skip
@@ -33,7 +33,7 @@ def explain(
     """
     if not any((finding, feature, model, day)):
         raise CostcapError("say what to explain: a finding id (F1), or --feature, --model or --day")
-    with Store(db, load_catalog(prices_file), read_only=True) as store:
+    with open_store(db, prices_file, read_only=True) as store:
         settings = core.Settings(since and since.date(), until and until.date())
         found = core.explain(store, settings, feature, model, day and day.date(), finding, top)
     rows = [{**r, "cost_usd": output.money(r["cost_usd"])} for r in found.rows]

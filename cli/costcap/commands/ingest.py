@@ -8,11 +8,11 @@ import typer
 
 from costcap import output
 from costcap.commands import (
-    load_catalog,
-    DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, ingest_into,
+    open_store,
+    DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, RecursiveOption, ingest_into,
 )  # fmt: skip
 from costcap.ingest import FileResult
-from costcap.store import DEFAULT_PATH, Store
+from costcap.store import DEFAULT_PATH
 
 
 COLUMNS = ["file", "kind", "preset", "status", "rows", "skipped", "bad", "duplicates", "spend_usd", "unpriced"]
@@ -26,6 +26,7 @@ def ingest(
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
     skip_bad: SkipBadOption = False,
+    recursive: RecursiveOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what each file would give; store nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already stored, replacing their rows.")] = False,
     db: DbOption = DEFAULT_PATH,
@@ -36,8 +37,8 @@ def ingest(
 
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
-    with Store(db, load_catalog(prices_file), create=True) as store:
-        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force))
+    with open_store(db, prices_file, create=True) as store:
+        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive))
     show(results, fmt)
     if dry_run and fmt != output.ShortFormat.json:
         _show_dry_run(results)

@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from costcap import output
-from costcap.commands import PricesOption, load_catalog
+from costcap import config
+from costcap.commands import DbOption, PricesOption, load_catalog, parse_day
+from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
 from costcap.prices import Catalog, Period
 
@@ -31,15 +33,16 @@ RATE_NAMES = (("input", "input"), ("cached_input", "cached input"), ("cache_writ
 
 def prices(
     model: Annotated[str | None, typer.Argument(help="A model id or alias: every rate it bills at; all models when left out.")] = None,
-    at: Annotated[datetime | None, typer.Option("--at", formats=["%Y-%m-%d"], help="Prices in force on this day.")] = None,
+    at: Annotated[datetime | None, typer.Option("--at", parser=parse_day, metavar="YYYY-MM-DD", help="Prices in force on this day.")] = None,
     prices_file: PricesOption = None,
+    db: DbOption = DEFAULT_PATH,
     fmt: Annotated[output.Format, typer.Option("--format", "-f")] = output.Format.table,
 ) -> None:
     """List the price catalog in USD per 1M tokens, or every rate one model bills at.
 
     Example: costcap prices gpt-4o --at 2024-06-01
     """
-    catalog = load_catalog(prices_file)
+    catalog = load_catalog(prices_file, config.store_path(db, DEFAULT_PATH))  # the configuration beside the store
     day = at.date() if at else None
     if model:
         rows = _detail_rows(catalog, model, day)

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from costcap import output, pull as core
-from costcap.commands import load_catalog, DayOption, DbOption, PricesOption
+from costcap.commands import open_store, DayOption, DbOption, PricesOption
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
-from costcap.store import DEFAULT_PATH, Store
+from costcap.store import DEFAULT_PATH
 
 
 def pull(
@@ -37,6 +37,6 @@ def pull(
     groups = [g.strip() for g in group_by.split(",") if g.strip()]
     request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save,
                                request_deadline_s=timeout)  # fmt: skip
-    with Store(db, load_catalog(prices_file), create=True) as store, output.progress_bar("pulling pages") as progress:
+    with open_store(db, prices_file, create=True) as store, output.progress_bar("pulling pages") as progress:
         results = core.pull(store, request, progress)
     show(results, fmt)

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from costcap import output, sources as core
-from costcap.commands import DbOption, PricesOption, load_catalog
-from costcap.store import DEFAULT_PATH, Store
+from costcap.commands import DbOption, PricesOption, open_store
+from costcap.store import DEFAULT_PATH
 
 COLUMNS = ["id", "path", "kind", "rows", "first_line", "first_day", "last_day", "spend_usd", "unpriced", "ingested_at"]
 FORGOTTEN = ["source_id", "path", "calls", "usage_rows", "cost_rows", "spend_usd"]
@@ -23,7 +23,7 @@ def sources(
 
     Example: costcap sources -f json | jq '.[] | select(.kind == "structlog")'
     """
-    with Store(db, load_catalog(prices_file), read_only=True) as store:
+    with open_store(db, prices_file, read_only=True) as store:
         rows = core.listed(store)
     if not rows:
         output.warn(f"{db} holds no source yet: costcap ingest FILES")
@@ -43,7 +43,7 @@ def forget(
 
     Example: costcap forget logs/app.log   (then `costcap ingest --force logs/app.log --field ...` re-reads it)
     """
-    with Store(db, load_catalog(prices_file)) as store:
+    with open_store(db, prices_file) as store:
         gone = core.forget(store, names)
     rows = [{**vars(f), "spend_usd": output.money(f.spend_usd)} for f in gone]
     output.render(rows, fmt, FORGOTTEN, doc={"forgotten": rows}, right={"calls", "usage_rows", "cost_rows", "spend_usd"})

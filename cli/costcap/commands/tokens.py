@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from costcap import output, prices, tokens as counting
-from costcap.commands import load_catalog
+from costcap import config
+from costcap.commands import DbOption, PricesOption, load_catalog
+from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
 
@@ -22,6 +24,8 @@ def tokens(
     ] = None,
     model: Annotated[str, typer.Option(help="Model whose tokenizer and input price apply.")] = "gpt-4o",
     encoding: Annotated[str | None, typer.Option(help="Tokenizer to use instead of the model's.")] = None,
+    prices_file: PricesOption = None,
+    db: DbOption = DEFAULT_PATH,
     fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
 ) -> None:
     """Count tokens offline with tiktoken, chat messages with OpenAI's per-message overhead.
@@ -38,7 +42,7 @@ def tokens(
         count, uncounted = counted.tokens, counted.uncounted
     else:
         count = counting.count_text(_read_text(text, file), enc)
-    rates = load_catalog(None).rates(model)
+    rates = load_catalog(prices_file, config.store_path(db, DEFAULT_PATH)).rates(model)
     cost = prices.call_cost(rates, count, 0, 0) if rates else None
     doc = {"model": model, "encoding": enc, "tokens": count, "input_cost_usd": cost}
     row = {**doc, "input_cost_usd": output.usd(cost, 6)}

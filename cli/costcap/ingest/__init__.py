@@ -33,6 +33,7 @@ class Request:
     replace_range: tuple[datetime, datetime] | None = None
     dry_run: bool = False  # read and check everything, store nothing
     force: bool = False  # re-read a file already stored: its earlier sources (by path or content) go first
+    recursive: bool = False  # a folder's subfolders are read too
 
 
 @dataclass
@@ -62,7 +63,7 @@ class FileResult:
 def ingest(store: Store, request: Request, progress: Progress | None = None) -> list[FileResult]:
     """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
     with tempfile.TemporaryDirectory(prefix="costcap-") as spool:
-        items = files.expand(request.paths, Path(spool))
+        items = files.expand(request.paths, Path(spool), request.recursive)
         with store.transaction(commit=not request.dry_run):
             return [_ingest_file(store, item, request, progress) for item in items]
 

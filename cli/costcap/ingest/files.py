@@ -39,8 +39,9 @@ class Input:
         return gzip.GzipFile(fileobj=raw) if self.gzipped else raw
 
 
-def expand(paths: list[str], spool_dir: Path) -> list[Input]:
-    """Every file named or inside a named directory, sorted; `-` spools stdin to a file first."""
+def expand(paths: list[str], spool_dir: Path, recursive: bool = False) -> list[Input]:
+    """Every file named or inside a named directory (and its subfolders when `recursive`), sorted; `-` spools stdin
+    to a file first."""
     found: list[Input] = []
     for given in paths:
         if given == STDIN:
@@ -49,9 +50,13 @@ def expand(paths: list[str], spool_dir: Path) -> list[Input]:
         path = Path(given)
         try:
             if path.is_dir():
-                children = sorted(p for p in path.iterdir() if _may_be_input(p))
+                members = path.rglob("*") if recursive else path.iterdir()
+                children = sorted(p for p in members if _may_be_input(p) and not _hidden_below(p, path))
                 if not children:
-                    raise CostcapError(f"{given}: the directory holds no files (point at exports or logs)")
+                    folders = any(p.is_dir() for p in path.iterdir())
+                    raise CostcapError(f"{given}: the folder holds no files" + (
+                        " (only subfolders: pass --recursive to read them)" if folders and not recursive else
+                        " (point at exports or logs)"))  # fmt: skip
                 found.extend(_input(str(p), p, explicit=False) for p in children)
             elif path.is_file():
                 found.append(_input(given, path))
@@ -62,6 +67,10 @@ def expand(paths: list[str], spool_dir: Path) -> list[Input]:
         except PermissionError as exc:
             raise CostcapError(f"{exc.filename or given}: permission denied (make it readable, or leave it out)") from None
     return found
+
+
+def _hidden_below(path: Path, top: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(top).parts[:-1])
 
 
 def _may_be_input(path: Path) -> bool:

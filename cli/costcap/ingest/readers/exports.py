@@ -82,7 +82,12 @@ def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) 
 
 def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Store a cost export's rows; returns (rows stored, rows without an amount skipped, older rows replaced)."""
-    return _store(con, item, header(head_text), COST_COLUMNS, "cost", source_id, now)
+    names = header(head_text)
+    if "amount_value" not in names or not {"start_time", "start_time_iso"} & set(names):
+        raise InputError(item.name, 1, f"a CSV with the columns {', '.join(names[:6])}, not a cost export "
+                         "(it needs start_time and amount_value)",
+                         "costcap reads OpenAI's dashboard exports; leave this file out, or drop --kind")  # fmt: skip
+    return _store(con, item, names, COST_COLUMNS, "cost", source_id, now)
 
 
 def store_rows(con, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None):
@@ -122,6 +127,9 @@ def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, n
 
 def _require_usage_columns(item: Input, names: list[str], endpoint: Endpoint) -> None:
     present = {ours for ours, theirs in USAGE_COLUMNS.items() if any(n in names for n in theirs)}
+    if not present & {"start_time", "start_time_iso"}:
+        raise InputError(item.name, 1, f"a CSV with the columns {', '.join(names[:6])}, not a usage export (no start_time)",
+                         "costcap reads OpenAI's dashboard exports; leave this file out, or drop --kind")  # fmt: skip
     only_times = present <= {"start_time", "end_time", "start_time_iso", "end_time_iso"}
     needs = USAGE_NEEDS if endpoint.name == "completions" else TOKENS_ONLY_NEEDS if not endpoint.quantity else ("quantity",)
     missing = [endpoint.quantity if c == "quantity" else c for c in needs if c not in present]
