@@ -271,7 +271,7 @@ def test_store_mode_and_bad_options(pipeline):
     assert run("audit", "--since", "2026-11-05", "--until", "2026-11-01").exit_code == 1
     assert run("audit", "--by", "user").exit_code == 2
     empty = run("audit", "--db", ":memory:")
-    assert empty.exit_code == 0 and "nothing to audit" in empty.stderr
+    assert empty.exit_code == 0 and "the store is empty" in empty.stderr
 
 
 def test_csv_and_markdown_are_neutralised(tmp_path):

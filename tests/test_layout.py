@@ -79,6 +79,7 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "feature": None, "since": None, "until": None, "fraction": 0.9, "groups": ["daily"], "caps": [100],
         "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "low": [1024], "high": [2048], "tier": None,
         "from_tier": "default", "range_start": "2020-01-01", "range_end": "2020-01-02", "limit": 3, "line": 1,
+        "model": None, "day": None, "kind": None, "top": 5, "given": "1", "endpoint": "completions",
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in

@@ -138,7 +138,7 @@ def test_usage_errors_are_one_line_and_completion_is_offered():
         assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
         assert f"see `costcap {args[0]} --help`" in lines[0]
     assert "'2026-13-01' is not a day: write YYYY-MM-DD" in costcap("audit", "--since", "2026-13-01").stderr
-    assert "_costcap_completion" in costcap("--show-completion", "bash").stdout
+    assert "--install-completion" in costcap("--help").stdout
 
 
 def test_subfolders_are_read_with_recursive(tmp_path):

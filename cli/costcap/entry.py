@@ -35,7 +35,8 @@ def _run_app() -> None:
     from costcap.main import app
 
     try:
-        app(prog_name="costcap", standalone_mode=False)
+        # without standalone mode Click hands back the exit code of a command that ended with typer.Exit
+        code = app(prog_name="costcap", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -47,3 +48,5 @@ def _run_app() -> None:
         message = " ".join(exc.format_message().split())
         sys.stderr.write(f"Error: {message} (see `{command} --help`)\n")
         sys.exit(getattr(exc, "exit_code", 2))
+    if isinstance(code, int):
+        sys.exit(code)
