@@ -24,14 +24,15 @@ WITH resolved AS (
         AND p.tier = r.tier
         AND in_span(r.price_day, p.effective_from, p.effective_to)
 ), units AS (
-    SELECT
-        t.*,
-        -- the model's own price for the unit first (a search model's query fee), else the tool price
-        (SELECT ur.usd FROM unit_rates AS ur
-         WHERE ur.unit = t.unit AND (ur.model = t.price_model OR ur.model IS NULL)
-             AND in_span(t.price_day, ur.effective_from, ur.effective_to)
-         ORDER BY ur.model NULLS LAST LIMIT 1) AS unit_usd
+    -- the model's own price for the unit first (a search model's query fee), else the tool price (model NULL)
+    SELECT t.*, coalesce(own.usd, tool.usd) AS unit_usd
     FROM tokens AS t
+    LEFT JOIN unit_rates AS own
+        ON t.unit IS NOT NULL AND own.unit = t.unit AND own.model = t.price_model
+        AND in_span(t.price_day, own.effective_from, own.effective_to)
+    LEFT JOIN unit_rates AS tool
+        ON t.unit IS NOT NULL AND tool.unit = t.unit AND tool.model IS NULL
+        AND in_span(t.price_day, tool.effective_from, tool.effective_to)
 )
 SELECT
     * EXCLUDE (tokens_priced, token_usd, unit_usd),

@@ -228,13 +228,18 @@ COST_TERMS = (
 )  # fmt: skip
 
 
-def _billed_parts(inp, cached, written, outp, m) -> dict:
-    """The count billed by each rate of COST_TERMS; works on ints and on SQL expression text alike."""
+def _billed_parts(inp: str, cached: str, written: str, outp: str, m: dict[str, str]) -> dict[str, str]:
+    """The SQL count billed by each rate of COST_TERMS; a part that is the literal 0 is left out of the text."""
+
+    def less(total: str, *parts: str) -> str:
+        kept = [p for p in parts if p != "0"]
+        return f"({' - '.join([total, *kept])})" if kept else total
+
     return {
-        "text_uncached": f"({inp} - {cached} - {written} - {m['audio_input']} - {m['image_input']})",
-        "text_cached": f"({cached} - {m['audio_cached_input']} - {m['image_cached_input']})",
+        "text_uncached": less(inp, cached, written, m["audio_input"], m["image_input"]),
+        "text_cached": less(cached, m["audio_cached_input"], m["image_cached_input"]),
         "written": written,
-        "text_output": f"({outp} - {m['audio_output']} - {m['image_output']})",
+        "text_output": less(outp, m["audio_output"], m["image_output"]),
         **m,
     }
 
@@ -270,20 +275,27 @@ def cost_macro() -> str:
     request_inp, p): COST_TERMS over one price_rates row p (rates per token), with its long-context rates when one
     request's input, request_inp, is above the threshold. NULL when audio or image tokens have no rate."""
     modal = dict(zip(MODALITY_RATES, ("a_in", "a_cached", "a_out", "i_in", "i_cached", "i_out")))
-    billed = _billed_parts("inp", "cached", "written", "outp", modal)
 
-    def terms(prefix: str) -> str:
-        # a part of 0 tokens costs 0 even where its rate is unknown (NULL)
-        return " + ".join(f"coalesce({billed[part]} * p.{prefix}{rate}, CASE WHEN {billed[part]} = 0 THEN 0 END)"
-                          if rate in MODALITY_RATES else f"{billed[part]} * p.{prefix}{rate}"
-                          for part, rate in COST_TERMS)  # fmt: skip
+    def terms(prefix: str, parts: dict[str, str]) -> str:
+        # a part of 0 tokens costs 0 even where its rate is unknown (NULL); audio and image have no long-context rate
+        shown = []
+        for part, rate in COST_TERMS:
+            if parts[part] == "0":
+                continue
+            column = f"p.{'' if rate in MODALITY_RATES else prefix}{rate}"
+            shown.append(f"coalesce({parts[part]} * {column}, CASE WHEN {parts[part]} = 0 THEN 0 END)"
+                         if rate in MODALITY_RATES else f"{parts[part]} * {column}")  # fmt: skip
+        return " + ".join(shown)
 
-    params = "inp, cached, written, outp, a_in, a_cached, a_out, i_in, i_cached, i_out, request_inp, p"
-    long_context = terms("lc_").replace("p.lc_audio", "p.audio").replace("p.lc_image", "p.image")
+    full = _billed_parts("inp", "cached", "written", "outp", modal)
+    text = _billed_parts("inp", "cached", "written", "outp", dict.fromkeys(MODALITY_RATES, "0"))
+    plain = " + ".join(modal.values()) + " = 0"  # the usual call: text only, four terms to add
+    params = "inp, cached, written, outp, " + ", ".join(modal.values()) + ", request_inp, p"
     return (
         f"CREATE OR REPLACE TEMP MACRO token_cost({params}) AS CASE"
-        f" WHEN p.long_context_above IS NOT NULL AND request_inp > p.long_context_above THEN {long_context}"
-        f" ELSE {terms('')} END"
+        f" WHEN p.long_context_above IS NOT NULL AND request_inp > p.long_context_above THEN"
+        f" CASE WHEN {plain} THEN {terms('lc_', text)} ELSE {terms('lc_', full)} END"
+        f" WHEN {plain} THEN {terms('', text)} ELSE {terms('', full)} END"
     )
 
 
