@@ -22,7 +22,7 @@ class Forgotten:
 
 def listed(store: Store) -> list[dict]:
     """Every source with its rows, days and spend."""
-    return store.dicts("list_sources")
+    return store.dicts("list_sources", source_id=None)
 
 
 def ids_of(store: Store, given: str) -> list[tuple[int, str]]:
@@ -45,7 +45,7 @@ def forget(store: Store, given: list[str]) -> list[Forgotten]:
 
 def remove(store: Store, source_id: int, path: str) -> Forgotten:
     """Take one source out (inside the caller's transaction), saying what went."""
-    held = {r["id"]: r for r in listed(store)}.get(source_id, {})
+    held = next(iter(store.dicts("list_sources", source_id=source_id)), {})
     [counts] = store.rows("count_source_rows", source_id=source_id)
     for table in ("calls", "usage", "costs", ""):
         store.execute("forget_source" + (f"_{table}" if table else ""), source_id=source_id)
