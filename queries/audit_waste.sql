@@ -20,6 +20,8 @@ WITH retried AS (
 ), totals AS (
     SELECT feature, model,
         count(*) FILTER (WHERE input_tokens + output_tokens > 0) AS billed_calls,
+        -- the denominator of a truncation rate, as budget counts it: calls that returned a completion
+        count(*) FILTER (WHERE output_tokens > 0 AND (status_code IS NULL OR status_code < 400)) AS completed_calls,
         count(*) FILTER (WHERE finish_reason = 'length') AS truncated,
         coalesce(sum(cost_usd) FILTER (WHERE finish_reason = 'length'), 0) AS truncated_usd,
         count(*) FILTER (WHERE status = 'error' AND input_tokens + output_tokens > 0) AS paid_failures,
@@ -35,7 +37,7 @@ WITH retried AS (
     GROUP BY ALL
 )
 SELECT
-    t.feature, t.model, t.billed_calls, t.truncated, t.truncated_usd,
+    t.feature, t.model, t.billed_calls, t.completed_calls, t.truncated, t.truncated_usd,
     coalesce(a.truncation_retries, 0) AS truncation_retries,
     coalesce(a.truncation_retries_usd, 0) AS truncation_retries_usd,
     t.paid_failures, t.paid_failures_usd, t.retries, t.rate_limited,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import statistics
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -280,15 +279,6 @@ def test_csv_and_markdown_are_neutralised(tmp_path):
     log = write_structlog(tmp_path / "a.log", JSON, events)
     assert "'=HYPERLINK(1)|`x`" in ok("audit", log, "--format", "csv").stdout
     assert "=HYPERLINK(1)\\|\\`x\\`" in ok("audit", log, "--format", "markdown").stdout
-
-
-@pytest.mark.parametrize("fmt, name", [("markdown", "audit_sample.md"), ("table", "audit_sample.txt")])
-def test_golden_output_on_sample_data(fmt, name):
-    got = ok("audit", SAMPLE_DATA, "--format", fmt).stdout
-    path = GOLDEN / name
-    if os.environ.get("COSTCAP_UPDATE_GOLDEN"):
-        path.write_text(got, encoding="utf-8")
-    assert got == path.read_text(encoding="utf-8")
 
 
 def test_sample_data_has_at_least_four_kinds_of_findings():

@@ -72,7 +72,7 @@ def test_min_calls_and_truncation_warning(tmp_path):
     assert got["small"]["recommended_max_tokens"] is None and "insufficient data" in got["small"]["warning"]
     # 3 of 20 truncated = 15% > 5%: the cap is a lower bound
     assert (got["cut"]["truncated_calls"], got["cut"]["truncation_rate"], got["cut"]["current_max_tokens"]) == (3, 0.15, 50)
-    assert "lower bound" in got["cut"]["warning"] and "cut: 3 of 20 calls" in result.stderr
+    assert "lower bound" in got["cut"]["warning"] and "cut: 3 of 20 completed calls" in result.stderr
 
 
 def test_errors_and_rate_limits_are_not_measured(tmp_path):

@@ -106,6 +106,7 @@ class Report:
     findings: list[Finding]
     unknown_tiers: list[str] = field(default_factory=list)
     store_span: tuple[date | None, date | None] = (None, None)  # what the whole store covers, for an empty period
+    feature_days: list[dict] = field(default_factory=list)  # attributed spend per feature and day
 
     @property
     def unattributed_usd(self) -> Decimal | None:
@@ -137,6 +138,7 @@ def audit(store: Store, settings: Settings) -> Report:
     _add_billed_days(report)
     report.unknown_tiers = [t for (t,) in store.rows("audit_service_tiers") if unknown_tier(t)]
     report.store_span = span
+    report.feature_days = store.dicts("audit_feature_days")
     report.findings = sorted(_findings(store, report), key=_by_saving)
     return report
 
@@ -229,7 +231,7 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     found += _model_tiering(store, profiles)
     found += _prompt_caching(store, profiles)
     found += _concentration(report.breakdowns["feature"])
-    found += _spend_spikes(store.dicts("audit_feature_days"))
+    found += _spend_spikes(report.feature_days)
     found += _unattributed(report)
     found += _ungrouped(report.billed)
     found += _unpriced(report.unpriced)
@@ -268,14 +270,15 @@ def _truncation(waste: list[dict]) -> list[Finding]:
     for w in waste:
         if not w["truncated"]:
             continue
-        rate = w["truncated"] / w["billed_calls"] if w["billed_calls"] else 0.0
+        rate = w["truncated"] / w["completed_calls"] if w["completed_calls"] else 0.0
         cost = w["truncated_usd"] + w["truncation_retries_usd"]
         found.append(Finding(
             "truncation", w["feature"], w["model"], cost,
-            f"{w['truncated']} of {w['billed_calls']} calls ({rate:.1%}) stopped at max_tokens (finish_reason=length): "
+            f"{w['truncated']} of {w['completed_calls']:,} completed calls on {w['model']} ({rate:.1%}) stopped at "
+            "max_tokens (finish_reason=length): "
             f"${w['truncated_usd']:.4f}, plus {w['truncation_retries']} retries after them ${w['truncation_retries_usd']:.4f}",
             _truncation_fix(w),
-            evidence={"truncated": w["truncated"], "calls": w["billed_calls"], "rate": rate,
+            evidence={"truncated": w["truncated"], "completed_calls": w["completed_calls"], "rate": rate,
                       "truncated_usd": w["truncated_usd"], "retries": w["truncation_retries"],
                       "retries_usd": w["truncation_retries_usd"]},
         ))  # fmt: skip

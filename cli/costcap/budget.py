@@ -115,7 +115,7 @@ def _group(row: dict, settings: Settings) -> Group:
     g.recommended_max_tokens = cap(settings.safety, g.p_chosen, settings.round_to)
     if Decimal(g.truncated_calls) > TRUNCATION_WARNING * g.calls:
         g.warning = (
-            f"{g.truncated_calls} of {g.calls} calls were cut at today's cap, so their true length is unknown and "
+            f"{g.truncated_calls} of {g.calls:,} completed calls were cut at today's cap, so their true length is unknown and "
             f"p{float(settings.percentile):g} is a lower bound: raise the cap, measure again"
         )
     return g

@@ -15,6 +15,7 @@ from costcap.commands import explain as explain_command
 from costcap.commands import ingest as ingest_command
 from costcap.commands import prices as prices_command
 from costcap.commands import pull as pull_command
+from costcap.commands import report as report_command
 from costcap.commands import sources as sources_command
 from costcap.commands import tokens as tokens_command
 from costcap.commands import user_errors
@@ -55,6 +56,7 @@ app.command("prices")(user_errors(prices_command.prices))
 app.command("tokens")(user_errors(tokens_command.tokens))
 app.command("budget")(user_errors(budget_command.budget))
 app.command("estimate")(user_errors(estimate_command.estimate))
+app.command("report")(user_errors(report_command.report))
 app.command("explain")(user_errors(explain_command.explain))
 app.command("sources")(user_errors(sources_command.sources))
 app.command("forget")(user_errors(sources_command.forget))

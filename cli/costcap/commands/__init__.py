@@ -42,6 +42,20 @@ def parse_day(text: str) -> datetime:
         raise typer.BadParameter(f"{text!r} is not a day: write YYYY-MM-DD, e.g. 2026-11-01") from None
 
 
+STANDARD_FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+def format_option(*formats: str):
+    """--format/-f over the writers a command accepts (all from output.WRITERS); any other name is a usage error."""
+    unknown = set(formats) - set(output.WRITERS)
+    assert not unknown, f"no writer for {unknown}"
+    choices = Enum("Format", {name: name for name in formats}, type=str)
+    return Annotated[choices, typer.Option("--format", "-f", help="Output format.")]
+
+
+FormatOption = format_option(*STANDARD_FORMATS)
+
+
 DayOption = Annotated[datetime | None, typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Inclusive UTC day.")]
 DbOption = Annotated[
     str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -10,17 +9,11 @@ from typing import Annotated
 import typer
 
 from costcap import estimate as core, output
-from costcap.commands import DbOption, PricesOption, load_catalog, open_store
+from costcap.commands import DbOption, FormatOption, PricesOption, load_catalog, open_store
+from costcap.documents import estimate as documents
 from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
 
-COLUMNS = [
-    "best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "expected_failed_calls", "input_tokens",
-    "cached_input_tokens", "output_tokens", "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time_s",
-    "binding_limit", "batch_files", "queue_fits", "out",
-]  # fmt: skip
-TABLE_COLUMNS = ["best", "model", "batch_size", "batch_api", "calls", "expected_attempts", "input_tokens", "output_tokens",
-                 "cost_per_order_usd", "cost_usd", "retry_cost_usd", "wall_time", "binding_limit", "out"]  # fmt: skip
 EXIT_OVER_THRESHOLD = 3
 Opt = typer.Option
 
@@ -48,7 +41,7 @@ def estimate(
     db: DbOption = DEFAULT_PATH,
     fail_above_pct: Annotated[float, Opt(help="diff: exit 3 when cost per order rises more than this.")] = 10,
     prices_file: PricesOption = None,
-    fmt: Annotated[output.Format, Opt("--format", "-f")] = output.Format.table,
+    fmt: FormatOption = "table",
 ) -> None:
     """Price a planned run under candidate models, batch sizes and the Batch API, retries included.
 
@@ -141,27 +134,8 @@ def _baseline(text: str | None, found: list[core.Scenario]) -> core.Scenario | N
     raise CostcapError(f"--baseline {text!r} matches no scenario (use model=…,batch_size=…,batch_api=true|false)")
 
 
-def _scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) -> dict:
-    row = asdict(s)
-    row["best"] = s is best
-    row["out"] = core.why_out(s, deadline_h)
-    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
-        row[key] = round(float(row[key]), 6)
-    for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
-        row[key] = output.money(row[key])
-    return row
-
-
 def _show_plan(plan, found, best, baseline, fmt) -> None:
-    rows = [_scenario_row(s, best, plan.deadline_h) for s in found]
-    doc = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
-    if fmt == output.Format.table:
-        table = [{**r, "best": "*" if r["best"] else "", "out": r["out"] or "", "wall_time": _duration(r["wall_time_s"]),
-                  **{k: output.usd(Decimal(str(r[k])), 4) for k in ("cost_per_order_usd", "cost_usd", "retry_cost_usd")}}
-                 for r in rows]  # fmt: skip
-        output.write_table(table, TABLE_COLUMNS, f"{output.inert(plan.name)}: {plan.items} items x {plan.orders} orders")
-    else:
-        output.render(rows, fmt, COLUMNS, doc=doc, title=plan.name)
+    output.write(documents.plan_document(plan, found, best), fmt)
     _savings_notes(found, best, baseline, plan.deadline_h)
 
 
@@ -180,12 +154,6 @@ def _savings_notes(found, best, baseline, deadline_h) -> None:
         output.note(f"Against the baseline ({output.usd(baseline.cost_usd)}): {output.usd(baseline.cost_usd - best.cost_usd)} saved.")
 
 
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(round(seconds)), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
-
-
 def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
     if len(paths) != 2:
         raise CostcapError("diff needs two plan files: costcap estimate diff BASE.toml NEW.toml")
@@ -196,28 +164,15 @@ def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
         if chosen is None:
             raise CostcapError(f"{path}: no scenario meets its deadline")
         picked.append((path, plan, chosen))
-    (_, base_plan, base), (_, new_plan, new) = picked
-    change = new.cost_per_order_usd - base.cost_per_order_usd
-    pct = change / base.cost_per_order_usd * 100 if base.cost_per_order_usd else Decimal(0)
-    doc = {
-        "base": {"plan": str(paths[0]), **_scenario_row(base, base)}, "new": {"plan": str(paths[1]), **_scenario_row(new, new)},
-        "change_per_order_usd": output.money(change), "change_usd": output.money(change * new_plan.orders),
-        "change_pct": round(float(pct), 4), "threshold_pct": float(threshold), "over_threshold": pct > threshold,
-    }  # fmt: skip
-    rows = [{"": name, "plan": output.inert(str(p)), "model": s.model, "batch_size": s.batch_size, "batch_api": s.batch_api,
-             "cost_per_order_usd": output.usd(s.cost_per_order_usd)} for name, (p, _, s) in zip(("base", "new"), picked)]  # fmt: skip
-    rows.append({"": "change", "cost_per_order_usd": f"{output.usd(change)} ({pct:+.1f}%)"})
-    output.render(rows, fmt, ["", "plan", "model", "batch_size", "batch_api", "cost_per_order_usd"], doc=doc,
-                  title="Cost per order: base vs new")  # fmt: skip
-    if pct > threshold:
-        output.warn(f"cost per order rises {pct:.1f}%, above the {threshold}% threshold")
+    doc = documents.diff_document(picked, threshold)
+    output.write(doc, fmt)
+    if doc.data["over_threshold"]:
+        output.warn(f"cost per order rises {doc.data['change_pct']:.1f}%, above the {threshold}% threshold")
         raise typer.Exit(EXIT_OVER_THRESHOLD)
 
 
 def _show_requests(rows: list[dict], fmt) -> None:
-    columns = [c for c in rows[0] if c != "uncounted"] if rows else []
-    shown = [{k: output.money(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
-    output.render(shown, fmt, columns, doc={"models": shown}, title="Batch input file")
+    output.write(documents.requests_document(rows), fmt)
     for row in rows:
         if row["uncounted"]:
             parts = ", ".join(f"{kind} in {n} requests" for kind, n in row["uncounted"].items())

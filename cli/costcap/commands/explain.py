@@ -7,12 +7,11 @@ from typing import Annotated
 import typer
 
 from costcap import audit as core, output
-from costcap.commands import DayOption, DbOption, PricesOption, open_store
+from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store
+from costcap.documents import listings as documents
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH
 
-COLUMNS = ["path", "line", "ts", "feature", "model", "tier", "input_tokens", "cached_tokens", "output_tokens",
-           "status", "finish_reason", "cost_usd"]  # fmt: skip
 
 
 def explain(
@@ -25,7 +24,7 @@ def explain(
     top: Annotated[int, typer.Option(help="How many calls to show, dearest first.", min=1)] = 20,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
-    fmt: Annotated[output.Format, typer.Option("--format", "-f")] = output.Format.table,
+    fmt: FormatOption = "table",
 ) -> None:
     """Show the calls behind a breakdown row or a finding: file and line, tokens and cost, dearest first.
 
@@ -36,12 +35,6 @@ def explain(
     with open_store(db, prices_file, read_only=True) as store:
         settings = core.Settings(since and since.date(), until and until.date())
         found = core.explain(store, settings, feature, model, day and day.date(), finding, top)
-    rows = [{**r, "cost_usd": output.money(r["cost_usd"])} for r in found.rows]
-    doc = {"asked": found.asked, "calls": found.calls, "cost_usd": output.money(found.cost_usd), "shown": rows}
-    if fmt == output.Format.table:
-        rows = [{**r, "cost_usd": output.usd(c["cost_usd"], 6)} for r, c in zip(rows, found.rows)]
-    asked = ", ".join(f"{k} {v}" for k, v in found.asked.items())
-    output.render(rows, fmt, COLUMNS, doc=doc, title=f"The calls behind {asked}",
-                  right={"line", "input_tokens", "cached_tokens", "output_tokens", "cost_usd"})  # fmt: skip
+    output.write(documents.explained_document(found), fmt)
     shown = f"the {len(found.rows)} dearest shown" if found.calls > len(found.rows) else "all shown"
     output.note(f"{found.calls:,} calls, {output.usd(found.cost_usd)} in all ({shown}).")

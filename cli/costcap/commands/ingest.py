@@ -8,14 +8,14 @@ import typer
 
 from costcap import output
 from costcap.commands import (
-    open_store,
+    open_store, FormatOption,
     DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, RecursiveOption, ingest_into,
 )  # fmt: skip
+from costcap.documents import listings as documents
 from costcap.ingest import FileResult
 from costcap.store import DEFAULT_PATH
 
 
-COLUMNS = ["file", "kind", "preset", "status", "rows", "skipped", "bad", "duplicates", "spend_usd", "unpriced"]
 PREVIEW_COLUMNS = ["line", "ts", "feature", "model", "tier", "input_tokens", "cached_tokens", "output_tokens", "status", "cost_usd"]
 
 
@@ -31,7 +31,7 @@ def ingest(
     force: Annotated[bool, typer.Option("--force", help="Re-read files already stored, replacing their rows.")] = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
-    fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
+    fmt: FormatOption = "table",
 ) -> None:
     """Load usage and cost exports, API pages, Batch output and application token logs into the store.
 
@@ -40,38 +40,14 @@ def ingest(
     with open_store(db, prices_file, create=True) as store:
         results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive))
     show(results, fmt)
-    if dry_run and fmt != output.ShortFormat.json:
+    if dry_run and fmt != "json":
         _show_dry_run(results)
 
 
-def show(results: list[FileResult], fmt: output.ShortFormat) -> None:
-    """What each file added, as a table or JSON on stdout; notes and warnings on stderr."""
-    rows = [_row(r) for r in results]
-    right = set(COLUMNS[4:])
-    output.render(rows, fmt, COLUMNS, doc={"files": [_doc(r) for r in results]}, right=right)
+def show(results: list[FileResult], fmt: str) -> None:
+    """What each file added, on stdout; notes and warnings on stderr."""
+    output.write(documents.files_document(results), fmt)
     _notes(results)
-
-
-def _row(r: FileResult) -> dict:
-    spend = output.usd(r.spend_usd) if r.status in ("ingested", "appended") else ""
-    return {**_doc(r), "file": r.path, "spend_usd": spend}
-
-
-def _doc(r: FileResult) -> dict:
-    return {
-        "file": r.path, "kind": r.kind, "preset": r.preset, "status": r.status, "note": r.note,
-        "rows": r.rows, "skipped": r.skipped, "bad": r.bad,
-        "duplicates": r.duplicates, "spend_usd": output.money(r.spend_usd),
-        "spend_usd_exact": output.exact(r.spend_usd), "unpriced": r.unpriced,
-        "unpriced_models": r.unpriced_models,
-        "priced_coverage": round((r.rows - r.unpriced) / r.rows, 6) if r.rows else None,
-        "reported_usd": output.exact(r.reported_usd) if r.reported_usd is not None else None,
-        "field_keys": r.field_keys, "preview": [_preview(c) for c in r.preview],
-    }  # fmt: skip
-
-
-def _preview(call: dict) -> dict:
-    return {**call, "cost_usd": output.exact(call["cost_usd"]) if call["cost_usd"] is not None else None}
 
 
 def _show_dry_run(results: list[FileResult]) -> None:

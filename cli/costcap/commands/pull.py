@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from costcap import output, pull as core
-from costcap.commands import open_store, DayOption, DbOption, PricesOption
+from costcap.commands import open_store, DayOption, DbOption, FormatOption, PricesOption
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH
@@ -25,7 +25,7 @@ def pull(
     timeout: Annotated[float, typer.Option(help="Seconds one request may take, retries included.", min=1)] = core.REQUEST_DEADLINE_S,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
-    fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
+    fmt: FormatOption = "table",
 ) -> None:
     """Fetch every /organization/usage endpoint and /organization/costs for whole UTC days and store them.
 

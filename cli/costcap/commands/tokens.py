@@ -10,7 +10,8 @@ import typer
 
 from costcap import output, prices, tokens as counting
 from costcap import config
-from costcap.commands import DbOption, PricesOption, load_catalog
+from costcap.commands import DbOption, FormatOption, PricesOption, load_catalog
+from costcap.documents import listings as documents
 from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
@@ -26,7 +27,7 @@ def tokens(
     encoding: Annotated[str | None, typer.Option(help="Tokenizer to use instead of the model's.")] = None,
     prices_file: PricesOption = None,
     db: DbOption = DEFAULT_PATH,
-    fmt: Annotated[output.ShortFormat, typer.Option("--format", "-f")] = output.ShortFormat.table,
+    fmt: FormatOption = "table",
 ) -> None:
     """Count tokens offline with tiktoken, chat messages with OpenAI's per-message overhead.
 
@@ -44,10 +45,7 @@ def tokens(
         count = counting.count_text(_read_text(text, file), enc)
     rates = load_catalog(prices_file, config.store_path(db, DEFAULT_PATH)).rates(model)
     cost = prices.call_cost(rates, count, 0, 0) if rates else None
-    doc = {"model": model, "encoding": enc, "tokens": count, "input_cost_usd": cost}
-    row = {**doc, "input_cost_usd": output.usd(cost, 6)}
-    json_doc = {**doc, "input_cost_usd": output.money(cost), "uncounted": uncounted}
-    output.render([row], fmt, list(doc), doc=json_doc, right={"tokens"})
+    output.write(documents.tokens_document(model, enc, count, cost, uncounted), fmt)
     if uncounted:
         output.warn(f"left out, not countable offline: {', '.join(uncounted)}; the count is a lower bound")
 

@@ -1,0 +1,78 @@
+"""`costcap report`: one self-contained HTML page of the audit, the caps and (with a plan) the estimate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from costcap import audit as audit_core, config, estimate as estimate_core, output
+from costcap.commands import (
+    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, PricesOption, RecursiveOption,
+    SkipBadOption, IngestFlags, format_option, load_catalog, load_store,
+)  # fmt: skip
+from costcap.documents import report as documents
+from costcap.errors import CostcapError
+from costcap.store import DEFAULT_PATH
+
+DEFAULT_OUTPUT = "costcap-report.html"
+FORMATS = format_option("html", "json")
+
+
+def report(
+    paths: Annotated[list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")] = None,
+    since: DayOption = None,
+    until: DayOption = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="A plan (PLAN.toml): add estimate's cost per order by batch size.")] = None,
+    out: Annotated[str, typer.Option("--output", "-o", help="The file to write; - for stdout.")] = DEFAULT_OUTPUT,
+    kind: KindOption = Kind.auto,
+    model: ModelOption = None,
+    field: FieldOption = [],  # noqa: B006
+    preset: PresetOption = None,
+    skip_bad: SkipBadOption = False,
+    recursive: RecursiveOption = False,
+    db: DbOption = DEFAULT_PATH,
+    prices_file: PricesOption = None,
+    fmt: FORMATS = "html",
+) -> None:
+    """Write one HTML page (charts inline, opens offline) with the bill, spend per day and feature, the findings and caps.
+
+    Example: costcap report sample_data/ --plan sample_data/plans/large_report.toml -o report.html
+    """
+    target = None if out == "-" else Path(out)
+    if target is not None and target.is_dir():
+        raise CostcapError(f"{out}: is a folder: give a file name, e.g. --output {target / DEFAULT_OUTPUT}")
+    planned = _plan(plan, prices_file, db) if plan else (None, None, None)
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
+    with store:
+        settings = audit_core.Settings(
+            since and since.date(), until and until.date(), "feature", config.batch_features(store.directory),
+            min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6),
+            tier=config.audit_number(store.directory, "tier", 1, 1, 5),
+        )
+        doc = documents.document(store, settings, *planned)
+    _write(doc, fmt, target)
+
+
+def _plan(path: Path, prices_file: str | None, db: str):
+    catalog = load_catalog(prices_file, db)
+    plan = estimate_core.load_plan(path, {}, catalog)
+    found = estimate_core.scenarios(plan, catalog)
+    return plan, found, estimate_core.best(found, plan.deadline_h)
+
+
+def _write(doc, fmt: str, target: Path | None) -> None:
+    if target is None:
+        output.write(doc, fmt, sys.stdout)
+        return
+    text = output.WRITERS[getattr(fmt, "value", fmt)](doc)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)  # a reader never sees half a page
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CostcapError(f"{target}: cannot write the report ({exc.strerror}): choose another --output") from None
+    output.note(f"Wrote {target} ({len(text.encode()) / 1024:,.0f} KiB): open it in a browser; it fetches nothing.")

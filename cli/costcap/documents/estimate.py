@@ -1,0 +1,67 @@
+"""estimate's documents: the scenarios of a plan, the change between two plans, a Batch input file's price."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+
+from costcap import estimate as core
+from costcap.document import EXTRA, KEEP, KEY, Doc, column, one_table
+from costcap.numbers import money
+
+SCENARIO_COLUMNS = [
+    column("best", "", kind="mark", drop=KEY), column("model", drop=KEY), column("batch_size", "per call", drop=KEY),
+    column("batch_api", "Batch API", kind="bool", drop=KEY), column("calls", drop=EXTRA),
+    column("expected_attempts", "attempts", kind="number"), column("expected_failed_calls", "failed", kind="number", drop=EXTRA),
+    column("input_tokens", "input tok", kind="count", drop=EXTRA), column("cached_input_tokens", "cached tok", kind="count", drop=EXTRA),
+    column("output_tokens", "output tok", kind="count", drop=EXTRA), column("cost_per_order_usd", "per order", kind="rate", drop=KEEP),
+    column("cost_usd", "cost", drop=KEEP), column("retry_cost_usd", "retries"),
+    column("wall_time_s", "wall time", kind="duration"), column("binding_limit", "limited by", drop=EXTRA),
+    column("batch_files", "files", kind="count", drop=EXTRA), column("queue_fits", "queue fits", kind="bool", drop=EXTRA),
+    column("out", "why out", drop=KEEP),
+]  # fmt: skip
+
+
+def scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) -> dict:
+    row = asdict(s)
+    row["best"] = s is best
+    row["out"] = core.why_out(s, deadline_h)
+    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
+        row[key] = round(float(row[key]), 6)
+    for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
+        row[key] = money(row[key])
+    return row
+
+
+def plan_document(plan, found: list[core.Scenario], best: core.Scenario | None) -> Doc:
+    rows = [scenario_row(s, best, plan.deadline_h) for s in found]
+    data = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
+    title = f"{plan.name}: {plan.items:,} items x {plan.orders:,} orders"
+    return one_table("estimate", "scenarios", title, SCENARIO_COLUMNS, rows, data)
+
+
+DIFF_COLUMNS = [column("side", "", drop=KEY), column("plan", drop=KEY), column("model"), column("batch_size", "per call"),
+                column("batch_api", "Batch API", kind="bool"), column("cost_per_order_usd", "per order", kind="rate", drop=KEY),
+                column("change_pct", "change", kind="text")]  # fmt: skip
+
+
+def diff_document(picked: list, threshold: Decimal) -> Doc:
+    (base_path, _, base), (new_path, new_plan, new) = picked
+    change = new.cost_per_order_usd - base.cost_per_order_usd
+    pct = change / base.cost_per_order_usd * 100 if base.cost_per_order_usd else Decimal(0)
+    data = {
+        "base": {"plan": str(base_path), **scenario_row(base, base)}, "new": {"plan": str(new_path), **scenario_row(new, new)},
+        "change_per_order_usd": money(change), "change_usd": money(change * new_plan.orders),
+        "change_pct": round(float(pct), 4), "threshold_pct": float(threshold), "over_threshold": pct > threshold,
+    }  # fmt: skip
+    rows = [{"side": side, "plan": str(p), "model": s.model, "batch_size": s.batch_size, "batch_api": s.batch_api,
+             "cost_per_order_usd": s.cost_per_order_usd} for side, (p, _, s) in zip(("base", "new"), picked)]  # fmt: skip
+    rows.append({"side": "change", "cost_per_order_usd": change, "change_pct": f"{pct:+.1f}%"})
+    return one_table("estimate", "diff", "Cost per order: base vs new", DIFF_COLUMNS, rows, data)
+
+
+def requests_document(rows: list[dict]) -> Doc:
+    keys = [k for k in rows[0] if k != "uncounted"] if rows else []
+    shown = [{k: money(v) if isinstance(v, Decimal) else v for k, v in r.items()} for r in rows]
+    columns = [column(k, drop=KEY if k == "model" else None) for k in keys]
+    return one_table("estimate", "models", "Batch input file", columns, shown, {"models": shown})
