@@ -72,3 +72,25 @@ def test_golden(case, fmt, width, monkeypatch, tmp_path):
     assert got == path.read_text(encoding="utf-8"), f"{path.name}: re-run with COSTCAP_UPDATE_GOLDEN=1 if intended"
     if fmt == "table":
         assert max(len(line) for line in got.splitlines()) <= width
+
+
+def test_a_library_caller_gets_the_json_contract_without_the_cli(tmp_path, monkeypatch):
+    import json
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(REPO)
+    store = tmp_path / "s.duckdb"
+    ok("ingest", "sample_data", "--db", str(store))
+    code = (
+        "import sys\nfrom costcap import audit, prices\nfrom costcap.store import Store\n"
+        "from costcap.documents.audit import document\nfrom costcap.output.writers import json_text\n"
+        f"with Store({str(store)!r}, prices.catalog(None), read_only=True) as s:\n"
+        "    doc = document(audit.audit(s, audit.Settings(None, None)))\n"
+        "sys.stdout.write(json_text(doc))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    *body, loaded = done.stdout.rstrip("\n").split("\n")
+    assert loaded == "[]"
+    assert json.loads("\n".join(body)) == json.loads(ok("audit", "--db", str(store), "-f", "json").stdout)

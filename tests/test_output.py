@@ -78,3 +78,49 @@ def test_toml_and_python_caps_are_valid_for_any_name(tmp_path):
     python_caps = ast.literal_eval(source.split("=", 1)[1].strip())
     assert set(toml_caps) == set(python_caps) == set(ODD_NAMES)
     assert toml_caps == python_caps and "\u202e" not in source
+
+
+EVERY_HOSTILE = ["[bold red]boom[/]\x1b[31m", "=HYPERLINK(1)", "<img src=x onerror=alert(1)>", "[click](https://evil.example)",
+                 "rtl\u202eevil", 'q"uote\\', "$x$"]  # fmt: skip
+
+
+def _inert_in(fmt: str, text: str) -> None:
+    """What each writer must never let a name do."""
+    import ast
+    import tomllib
+    from html.parser import HTMLParser
+
+    assert "\x1b" not in text and "\u202e" not in text, fmt
+    if fmt == "table":
+        assert "[bold red]boom[/]\\x1b[31m" in text
+    elif fmt == "csv":
+        assert "\n'=HYPERLINK(1)," in text
+    elif fmt == "markdown":
+        import re
+
+        assert not re.search(r"(?<!\\)<img|(?<!\\)\]\(", text) and "\\[click\\]" in text
+    elif fmt == "html":
+        tags = []
+        parser = HTMLParser()
+        parser.handle_starttag = lambda tag, attrs: tags.append(tag)
+        parser.feed(text)
+        assert "img" not in tags and "&lt;img src=x onerror=alert(1)&gt;" in text
+    elif fmt == "json":
+        assert {g["group"] for g in json.loads(text)["groups"]} == set(EVERY_HOSTILE)
+    elif fmt == "python":
+        assert set(ast.literal_eval(text.split("=", 1)[1].strip())) == set(EVERY_HOSTILE)
+    elif fmt == "toml":
+        assert set(tomllib.loads(text)["max_tokens"]) == set(EVERY_HOSTILE)
+    else:
+        raise AssertionError(f"no check for the {fmt} writer: add one here")
+
+
+def test_hostile_names_are_inert_in_every_writer(tmp_path, monkeypatch):
+    from costcap.output import WRITERS
+
+    monkeypatch.setenv("COLUMNS", "300")
+    log = named_log(tmp_path, EVERY_HOSTILE)
+    for fmt in WRITERS:  # budget accepts every writer there is
+        result = ok("budget", log, "-f", fmt)
+        _inert_in(fmt, result.stdout)
+        assert "\x1b" not in result.stderr and "\u202e" not in result.stderr

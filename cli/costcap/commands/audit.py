@@ -50,14 +50,18 @@ def audit(
     """
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
-        settings = core.Settings(
-            since and since.date(), until and until.date(), by.value, config.batch_features(store.directory),
-            min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6), feature=feature,
-            tier=config.audit_number(store.directory, "tier", 1, 1, 5),
-        )
-        report = core.audit(store, settings)
+        report = core.audit(store, settings_for(store, since, until, by.value, feature))
     output.write(documents.document(report, top), fmt)
     _warnings(report)
+
+
+def settings_for(store, since, until, by: str = "feature", feature: str | None = None) -> core.Settings:
+    """audit's settings: the options given, and the configuration's [audit] section beside the store."""
+    return core.Settings(
+        since and since.date(), until and until.date(), by, config.batch_features(store.directory),
+        min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6), feature=feature,
+        tier=config.audit_number(store.directory, "tier", 1, 1, 5),
+    )
 
 
 def _warnings(report: core.Report) -> None:

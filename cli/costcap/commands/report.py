@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from costcap import audit as audit_core, config, estimate as estimate_core, output
+from costcap import estimate as estimate_core, output
+from costcap.commands.audit import settings_for
 from costcap.commands import (
     DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, PricesOption, RecursiveOption,
     SkipBadOption, IngestFlags, format_option, load_catalog, load_store,
@@ -47,12 +48,7 @@ def report(
     planned = _plan(plan, prices_file, db) if plan else (None, None, None)
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
-        settings = audit_core.Settings(
-            since and since.date(), until and until.date(), "feature", config.batch_features(store.directory),
-            min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6),
-            tier=config.audit_number(store.directory, "tier", 1, 1, 5),
-        )
-        doc = documents.document(store, settings, *planned)
+        doc = documents.document(store, settings_for(store, since, until), *planned)
     _write(doc, fmt, target)
 
 

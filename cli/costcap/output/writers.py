@@ -9,7 +9,7 @@ import sys
 from typing import Callable
 
 from costcap.document import KEY, Column, Doc, Section
-from costcap.output import inert, md_escape, note, out_console
+from costcap.output import _CONTROL, inert, md_escape, note, out_console
 from costcap.numbers import data_value, human, plain
 
 WRITERS: dict[str, Callable[[Doc], str]] = {}
@@ -57,7 +57,8 @@ def _json(value, depth: int) -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _json(v, depth + 1) for v in value) + "\n" + pad + "]"
     if value is None or isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        # invisible and control characters as JSON escapes: the same string to a parser, inert in a terminal
+        return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
     if isinstance(value, (bool, int, float)) or type(value).__name__ == "Decimal":
         return plain(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
