@@ -69,9 +69,14 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
 
 
 def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
-    head_text = readers.decode_head(item.name, files.head(item), lenient=request.skip_bad)
+    raw = files.head(item)
+    binary = readers.binary_kind(raw)
     try:
-        reader = readers.detect(item.name, head_text) if request.kind == "auto" else readers.forced(item.name, head_text, request.kind)
+        if binary is not None and request.kind in ("auto", binary.name):
+            reader, head_text = binary, binary.head_text(item)
+        else:
+            head_text = readers.decode_head(item.name, raw, lenient=request.skip_bad)
+            reader = readers.detect(item.name, head_text) if request.kind == "auto" else readers.forced(item.name, head_text, request.kind)
     except readers.UnknownKind as exc:
         if item.explicit:
             raise
@@ -116,6 +121,8 @@ def _forget_earlier(store: Store, item: files.Input, path: str) -> None:
 
 
 def _stored_path(item: files.Input) -> str:
+    if item.url:
+        return item.url
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import re
 import shutil
 import sys
 import tempfile
@@ -14,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from costcap.errors import CostcapError, InputError
+from costcap.ingest import remote
 
 GZIP_MAGIC = b"\x1f\x8b"
 STDIN = "-"
 NOT_INPUTS = {".md", ".rst", ".py", ".toml", ".ini", ".cfg", ".yaml", ".yml", ".html", ".duckdb", ".wal", ".sql"}
 _CHUNK = 1 << 20
+_GLOB = re.compile(r"[*?\[]")
+_PARTITION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=.+$")
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Input:
     explicit: bool = True  # named by the user, not found inside a directory
     # the bytes of content to read: what the digest saw, so lines a writer adds meanwhile wait for the next ingest
     limit: int | None = None
+    url: str | None = None  # fetched from object storage into the spool: the source is known by its URL
 
     def open(self):
         """A binary stream of the (decompressed) content."""
@@ -47,10 +52,16 @@ def expand(paths: list[str], spool_dir: Path, recursive: bool = False) -> list[I
         if given == STDIN:
             found.append(_spool_stdin(spool_dir))
             continue
+        if remote.is_url(given):
+            found.extend(remote.fetch(given, spool_dir))
+            continue
         path = Path(given)
+        if not path.exists() and _GLOB.search(given):
+            found.extend(_matches(given))
+            continue
         try:
             if path.is_dir():
-                members = path.rglob("*") if recursive else path.iterdir()
+                members = path.rglob("*") if recursive else _members(path)
                 children = sorted(p for p in members if _may_be_input(p) and not _hidden_below(p, path))
                 if not children:
                     folders = any(p.is_dir() for p in path.iterdir())
@@ -69,22 +80,48 @@ def expand(paths: list[str], spool_dir: Path, recursive: bool = False) -> list[I
     return found
 
 
+def _members(folder: Path):
+    """A folder's files, and those of its hive partitions (subfolders named key=value: one dataset, split)."""
+    for member in folder.iterdir():
+        if member.is_dir() and _PARTITION.match(member.name):
+            yield from member.rglob("*")
+        else:
+            yield member
+
+
+def _matches(pattern: str) -> list[Input]:
+    """The files a glob names (** crosses folders), each its own source; none is an error."""
+    import glob
+
+    matched = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+    chosen = [p for p in matched if _may_be_input(p)]
+    if not chosen:
+        raise CostcapError(f"{pattern}: no file matches (quote the pattern so costcap, not the shell, expands it)")
+    return [_input(str(p), p) for p in chosen]
+
+
 def _hidden_below(path: Path, top: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(top).parts[:-1])
 
 
-def _may_be_input(path: Path) -> bool:
+def _may_be_input(path: Path, is_file: bool | None = None) -> bool:
     """Directory members worth reading: not hidden, not docs, code or a DuckDB store sitting beside the data."""
-    return path.is_file() and not path.name.startswith(".") and path.suffix.lower() not in NOT_INPUTS
+    if is_file is None:
+        is_file = path.is_file()
+    return is_file and not path.name.startswith(".") and path.suffix.lower() not in NOT_INPUTS
 
 
-def _input(name: str, path: Path, explicit: bool = True) -> Input:
+def input_of(name: str, path: Path, explicit: bool = True, url: str | None = None) -> Input:
+    """One file to read, gzip known by its first bytes."""
     try:
         with open(path, "rb") as fh:
             magic = fh.read(2)
     except PermissionError:
         raise CostcapError(f"{name}: permission denied (make it readable, or leave it out)") from None
-    return Input(name, path, magic == GZIP_MAGIC, path.stat().st_size, explicit)
+    return Input(name, path, magic == GZIP_MAGIC, path.stat().st_size, explicit, url=url)
+
+
+_input = input_of
 
 
 def _spool_stdin(spool_dir: Path) -> Input:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from costcap.errors import InputError
-from costcap.ingest.readers import api_pages, batch_object, documents, exports, lines, otlp, spend_logs
+from costcap.ingest.readers import api_pages, batch_object, documents, exports, lines, otlp, parquet, spend_logs
 
 
 class UnknownKind(InputError):
@@ -67,6 +67,8 @@ class Reader:
     preset: str | None = None  # the preset it always uses; None: picked from the records' keys
     appends: bool = False  # a grown file is read from where the last ingest stopped
     note: Callable[[str], str] | None = None  # a file passed over, never stored: what to do instead
+    binary: Callable[[bytes], bool] | None = None  # a binary format known by its first bytes, read as text by head_text
+    head_text: Callable | None = None  # (item) -> the first records as text, for a binary format
 
     @property
     def calls(self) -> bool:
@@ -111,6 +113,9 @@ READERS: tuple[Reader, ...] = (
            batches=lines.batches, sample=lines.sample, preset="batch-output", appends=True),
     Reader("json-document", "a JSON array or a stream of pretty-printed JSON values (LiteLLM /spend/logs, OTel console spans)",
            lambda h: documents.looks_like(h.text), batches=_whole_document(documents.batches), sample=documents.sample),
+    Reader("parquet", "Parquet files with a log's fields as columns (hive partition keys in the path become fields)",
+           lambda h: False, batches=parquet.batches, sample=lines.sample, binary=parquet.looks_like,
+           head_text=parquet.head_text),
     Reader("structlog", "application call logs, one event per line: structlog (every renderer), python-json-logger, "
            "LangChain, Rasa, AutoGen and home-made JSON lines", lambda h: any(_log_like(line) for line in h.lines[:50]),
            batches=lines.batches, sample=lines.sample, appends=True),
@@ -124,6 +129,11 @@ def _batch_line(record: dict | None) -> bool:
 
 def _log_like(line: str) -> bool:
     return line.lstrip().startswith("{") or "=" in line or "{" in line
+
+
+def binary_kind(data: bytes) -> Reader | None:
+    """The binary format whose first bytes these are, if any (text formats are told apart by `detect`)."""
+    return next((r for r in READERS if r.binary and r.binary(data)), None)
 
 
 def named(name: str) -> Reader:
