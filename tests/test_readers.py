@@ -353,15 +353,27 @@ EXAMPLES = {
                      "usage": {"prompt_tokens": 1, "completion_tokens": 1}}}, "error": None}) + "\n"),
     "json-document": ("d.json", json.dumps([{"model": "gpt-4o", "prompt_tokens": 1, "completion_tokens": 1}], indent=2)),
     "structlog": ("a.log", "model=gpt-4o prompt_tokens=1 completion_tokens=1\n"),
+    "parquet": ("p.parquet", None),  # binary: written by pyarrow below
 }  # fmt: skip
+
+
+def _parquet_example(path) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist([{"model": "gpt-4o", "prompt_tokens": 1, "completion_tokens": 1}]), str(path))
+    return path.read_bytes()
 
 
 def test_every_reader_in_the_registry_has_an_example_that_it_claims(tmp_path):
     assert set(EXAMPLES) == set(readers.KINDS)
     for kind, (name, text) in EXAMPLES.items():
         path = tmp_path / name
-        path.write_text(text)
-        assert readers.detect(name, text).name == kind
+        if text is None:
+            assert readers.binary_kind(_parquet_example(path)).name == kind
+        else:
+            path.write_text(text)
+            assert readers.detect(name, text).name == kind
         result = run("ingest", path, "--dry-run", "--format", "json")
         assert result.exit_code == 0 and json.loads(result.stdout)["files"][0]["kind"] == kind, (kind, result.output)
 

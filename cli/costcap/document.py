@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # What a column holds; the writers format each kind one way.
-KINDS = ("key", "text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "list", "bar", "duration")
+KINDS = ("key", "text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "list", "bar", "duration", "path")
 
 # A key column is the name of a row (feature, file, group, model): never cut, never dropped.
 KEY, KEEP, USEFUL, EXTRA, DECOR = 0, 1, 2, 3, 4  # drop order when a table is too wide: DECOR first, never KEY

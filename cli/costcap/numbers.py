@@ -18,6 +18,8 @@ def human(value, kind: str, missing: str = "") -> str:
     """A value as a table, Markdown or HTML cell shows it."""
     if value is None:
         return missing
+    if kind == "path":
+        return shown_path(str(value))
     if isinstance(value, str):
         return value
     if kind == "mark":
@@ -41,6 +43,16 @@ def human(value, kind: str, missing: str = "") -> str:
     if isinstance(value, (int, float, Decimal)):
         return count(value)
     return str(value)
+
+
+def shown_path(path: str) -> str:
+    """A stored (absolute) path as people read it: relative to the current folder when it lies below it."""
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    here = os.getcwd()
+    return os.path.relpath(path, here) if path.startswith(here.rstrip(os.sep) + os.sep) else path
 
 
 def usd(value, places: int = 4) -> str:

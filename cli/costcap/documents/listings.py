@@ -52,7 +52,7 @@ def _preview(call: dict) -> dict:
 
 
 SOURCE_COLUMNS = [
-    column("id", kind="count", drop=KEY), column("path", drop=KEY), column("kind", drop=KEEP), column("rows", drop=KEEP),
+    column("id", kind="count", drop=KEY), column("path", kind="path", drop=KEY), column("kind", drop=KEEP), column("rows", drop=KEEP),
     column("first_line", "from line", drop=EXTRA), column("first_day", "first day"), column("last_day", "last day"),
     column("spend_usd", "spend", drop=KEEP), column("unpriced", kind="count", drop=EXTRA), column("ingested_at", "ingested", drop=EXTRA),
 ]  # fmt: skip
@@ -60,10 +60,12 @@ SOURCE_COLUMNS = [
 
 def sources_document(rows: list[dict], db: str) -> Doc:
     shown = [{**r, "spend_usd": money(r["spend_usd"])} for r in rows]
-    return one_table("sources", "sources", f"Sources in {db}", SOURCE_COLUMNS, shown)
+    from pathlib import Path
+
+    return one_table("sources", "sources", f"Sources in {Path(db).name}", SOURCE_COLUMNS, shown)
 
 
-FORGOTTEN_COLUMNS = [column("source_id", "id", kind="count", drop=KEY), column("path", drop=KEY), column("calls"),
+FORGOTTEN_COLUMNS = [column("source_id", "id", kind="count", drop=KEY), column("path", kind="path", drop=KEY), column("calls"),
                      column("usage_rows", "usage rows"), column("cost_rows", "cost rows"), column("spend_usd", "spend")]  # fmt: skip
 
 
@@ -73,7 +75,7 @@ def forgotten_document(gone) -> Doc:
 
 
 CALL_COLUMNS = [
-    column("path", drop=KEY), column("line", drop=KEY), column("ts", "time", drop=EXTRA), column("feature", drop=KEEP),
+    column("path", kind="path", drop=KEY), column("line", drop=KEY), column("ts", "time", drop=EXTRA), column("feature", drop=KEEP),
     column("model", drop=KEEP), column("tier", drop=EXTRA), column("input_tokens", "input tok"),
     column("cached_tokens", "cached tok", drop=EXTRA), column("output_tokens", "output tok"), column("status", drop=EXTRA),
     column("finish_reason", "finish", drop=EXTRA), column("cost_usd", "cost", kind="rate", drop=KEY, missing="unpriced"),

@@ -19,8 +19,8 @@ def _price(key: str, heading: str, drop: int = EXTRA):
 
 
 CATALOG_COLUMNS = [
-    column("model", drop=KEY), column("aliases", drop=EXTRA), column("effective_from", "from", drop=KEEP),
-    column("effective_to", "to", drop=KEEP), _price("input", "input", KEEP), _price("cached_input", "cached"),
+    column("model", drop=KEY), column("aliases", drop=EXTRA), column("effective_from", "from"),
+    column("effective_to", "to"), _price("input", "input", KEEP), _price("cached_input", "cached"),
     _price("output", "output", KEEP), _price("batch_input", "batch in"), _price("batch_cached_input", "batch cached"),
     _price("batch_output", "batch out"), _price("flex_input", "flex in"), _price("flex_output", "flex out"),
     _price("priority_input", "priority in"), _price("priority_output", "priority out"), column("units", drop=EXTRA),
@@ -70,7 +70,7 @@ def _plain(value: Decimal) -> Decimal:
 
 def _tool_rows(catalog: Catalog, day: date | None) -> list[dict]:
     return [
-        {"model": f"({t.what})", "aliases": [], "effective_from": t.effective_from, "effective_to": t.effective_to,
+        {"model": f"(tool) {t.unit}", "aliases": [t.what], "effective_from": t.effective_from, "effective_to": t.effective_to,
          "input": t.usd, "source": t.source}
         for t in catalog.tools if day is None or t.tool_covers(day)
     ]  # fmt: skip
