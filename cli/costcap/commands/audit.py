@@ -52,7 +52,7 @@ def audit(
     with store:
         report = core.audit(store, settings_for(store, since, until, by.value, feature))
     output.write(documents.document(report, top), fmt)
-    _warnings(report)
+    say_warnings(report)
 
 
 def settings_for(store, since, until, by: str = "feature", feature: str | None = None) -> core.Settings:
@@ -64,7 +64,7 @@ def settings_for(store, since, until, by: str = "feature", feature: str | None =
     )
 
 
-def _warnings(report: core.Report) -> None:
+def say_warnings(report: core.Report) -> None:
     first, last = report.store_span
     if first is None:
         output.warn("the store is empty: ingest usage or cost exports and logs first (costcap ingest PATH)")

@@ -81,10 +81,10 @@ def _encoding(model: str | None) -> str:
 
 def _show(report: core.Report, fmt: str) -> None:
     output.write(documents.document(report), fmt)
-    _notes(report)
+    say_notes(report)
 
 
-def _notes(report: core.Report) -> None:
+def say_notes(report: core.Report) -> None:
     for g in report.groups:
         if g.warning:
             output.warn(f"{output.inert(g.group)}: {g.warning}")

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from costcap import estimate as estimate_core, output
-from costcap.commands.audit import settings_for
+from costcap.commands.audit import say_warnings as audit_warnings, settings_for
+from costcap.commands.budget import say_notes as budget_notes
 from costcap.commands import (
     DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, PricesOption, RecursiveOption,
     SkipBadOption, IngestFlags, format_option, load_catalog, load_store,
@@ -48,8 +49,10 @@ def report(
     planned = _plan(plan, prices_file, db) if plan else (None, None, None)
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
-        doc = documents.document(store, settings_for(store, since, until), *planned)
+        doc, audited, caps = documents.build(store, settings_for(store, since, until), *planned)
     _write(doc, fmt, target)
+    audit_warnings(audited)
+    budget_notes(caps)
 
 
 def _plan(path: Path, prices_file: str | None, db: str):

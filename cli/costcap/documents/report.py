@@ -19,6 +19,11 @@ DISTRIBUTIONS = 8
 
 
 def document(store: Store, audit_settings: audit_core.Settings, plan=None, scenarios=None, best=None) -> Doc:
+    return build(store, audit_settings, plan, scenarios, best)[0]
+
+
+def build(store: Store, audit_settings: audit_core.Settings, plan=None, scenarios=None, best=None):
+    """The page's document, and the audit and budget results it was made from (for their warnings)."""
     report = audit_core.audit(store, audit_settings)
     spread = _completion_tokens(store)  # scope_calls is the audited period
     caps = budget_core.measure(store, budget_core.Settings("feature", None, audit_settings.since, audit_settings.until))
@@ -36,7 +41,7 @@ def document(store: Store, audit_settings: audit_core.Settings, plan=None, scena
         data["estimate"] = planned.data
     summary = audited.summary + [("Where from", "billed: the cost export per day (else the usage export at catalog "
                                   "prices); attributed: logged and Batch-output calls at catalog prices")]  # fmt: skip
-    return Doc("report", data, "costcap report", summary, sections, charts)
+    return Doc("report", data, "costcap report", summary, sections, charts), report, caps
 
 
 def _by_model(report: audit_core.Report):
