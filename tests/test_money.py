@@ -155,7 +155,7 @@ def test_prices_shows_every_rate_of_a_model():
         {(r["tier"], r["rate"]): r["usd"] for r in rows}  # fmt: skip
     assert found[("ultrafast", "output")] == 300
     assert found[("priority", "cache write")] == 25  # 12.5 x 2
-    assert found[("default", "above 272,000 input tokens: output")] == 75
+    assert found[("default", "over 272,000 input: output")] == 75
     tts = ok_json("prices", "tts-1")
     assert [(r["rate"], r["usd"], r["per"]) for r in (tts["rows"] if isinstance(tts, dict) else tts)] == [
         ("character", 0.000015, "unit")]  # fmt: skip
@@ -308,7 +308,7 @@ def test_litellm_map_loads_with_the_dated_history_intact(tmp_path):
     # the file's >272k rates and audio rates are used, not dropped
     rows = ok_json("prices", "gpt-5.4", "--prices", str(path))
     rates = {(r["tier"], r["rate"]): r["usd"] for r in (rows["rows"] if isinstance(rows, dict) else rows)}
-    assert rates[("default", "above 272,000 input tokens: output")] == 22.5
+    assert rates[("default", "over 272,000 input: output")] == 22.5
     audio = ok_json("prices", "gpt-audio", "--prices", str(path))
     rates = {(r["tier"], r["rate"]): r["usd"] for r in (audio["rows"] if isinstance(audio, dict) else audio)}
     assert rates[("default", "audio output")] == 64

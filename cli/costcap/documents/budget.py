@@ -9,7 +9,7 @@ from costcap.numbers import money, usd
 BAR_WIDTH = 24
 COLUMNS = [
     column("group", drop=KEY), column("calls", "calls", drop=KEEP), column("truncated_calls", "truncated", drop=EXTRA),
-    column("p50", drop=EXTRA), column("p90", drop=KEEP), column("p99", drop=EXTRA), column("max", drop=EXTRA),
+    column("p50", drop=EXTRA), column("p90"), column("p99", drop=EXTRA), column("max", drop=EXTRA),
     column("distribution", "p50 █ p90 ▓ max ░ | cap", drop=DECOR, table_only=True),
     column("current_max_tokens", "cap today", kind="count"), column("truncation_rate", "truncated %"),
     column("recommended_max_tokens", "recommended", kind="count", drop=KEY),

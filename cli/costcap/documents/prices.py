@@ -8,7 +8,7 @@ from decimal import Decimal
 from costcap.document import EXTRA, KEEP, KEY, Doc, column, one_table
 from costcap.prices import Catalog, Period
 
-LONG_CONTEXT = "above {above:,} input tokens: "
+LONG_CONTEXT = "over {above:,} input: "
 RATE_NAMES = (("input", "input"), ("cached_input", "cached input"), ("cache_write", "cache write"), ("output", "output"),
               ("audio_input", "audio input"), ("audio_cached_input", "audio cached input"), ("audio_output", "audio output"),
               ("image_input", "image input"), ("image_cached_input", "image cached input"), ("image_output", "image output"))  # fmt: skip
@@ -26,7 +26,7 @@ CATALOG_COLUMNS = [
     _price("priority_input", "priority in"), _price("priority_output", "priority out"), column("units", drop=EXTRA),
     column("source", drop=EXTRA), column("verified_on", "verified", drop=EXTRA),
 ]  # fmt: skip
-RATE_COLUMNS = [column("model", drop=KEY), column("effective_from", "from"), column("effective_to", "to"),
+RATE_COLUMNS = [column("model", drop=EXTRA), column("effective_from", "from"), column("effective_to", "to"),
                 column("tier", drop=KEY), column("rate", drop=KEY), column("usd", "USD", kind="price", drop=KEY),
                 column("per", drop=KEY)]  # fmt: skip
 

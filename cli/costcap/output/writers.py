@@ -165,11 +165,13 @@ def _grid(section: Section, width: int):
     from rich.text import Text
 
     shown = fitted(section, width)
+    natural = {c.key: max([len(c.heading)] + [len(cell(c, row)) for row in section.rows]) for c in shown}
+    # names keep their whole width unless the names alone are wider than the terminal: then they wrap, never cut
+    keys_fit = sum(natural[c.key] + 3 for c in shown if c.drop == KEY) + 1 <= width
     table = Table(title=section.title, title_justify="left", header_style="bold")
     for c in shown:
-        if c.drop == KEY:  # a name is never cut: its column keeps its width and the others wrap
-            natural = max([len(c.heading)] + [len(cell(c, row)) for row in section.rows])
-            table.add_column(c.heading, justify="right" if _right(c) else "left", no_wrap=True, min_width=natural)
+        if c.drop == KEY and keys_fit:  # the other columns wrap around a name
+            table.add_column(c.heading, justify="right" if _right(c) else "left", no_wrap=True, min_width=natural[c.key])
         else:
             table.add_column(c.heading, justify="right" if _right(c) else "left", overflow="fold")
     for row in section.rows:
