@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # What a column holds; the writers format each kind one way.
-KINDS = ("key", "text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "list", "bar", "duration", "path")
+KINDS = ("text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "duration", "path")
 
 # A key column is the name of a row (feature, file, group, model): never cut, never dropped.
 KEY, KEEP, USEFUL, EXTRA, DECOR = 0, 1, 2, 3, 4  # drop order when a table is too wide: DECOR first, never KEY
@@ -31,6 +31,7 @@ def column(key: str, heading: str | None = None, kind: str | None = None, drop: 
     """A column whose heading and kind follow from its key unless given: `cost_usd` is money headed "cost"."""
     guessed = _kind_of(key)
     heading = _heading_of(key) if heading is None else heading
+    assert (kind or guessed) in KINDS, f"{kind!r} is not a kind of column the writers know"
     return Column(key, heading, kind or guessed, USEFUL if drop is None else drop, missing, table_only)
 
 

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from costcap import numbers
-from costcap.numbers import exact, money  # noqa: F401  (re-exported: the data style of money)
 
 from rich.console import Console
 from rich.text import Text
@@ -84,4 +83,4 @@ def progress_bar(label: str):
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-from costcap.output.writers import WRITERS, write  # noqa: E402,F401  (the writers use the helpers above)
+from costcap.output.writers import WRITERS, write  # noqa: E402,F401  (re-exported; the writers use the helpers above)

@@ -10,7 +10,7 @@ from html import escape
 
 from costcap.document import Doc, Section
 from costcap.output import inert
-from costcap.output.writers import _right, cell, data_columns
+from costcap.output.writers import right_aligned, cell, data_columns
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
@@ -62,7 +62,7 @@ def page(doc: Doc) -> str:
 
 def _table(section: Section) -> str:
     columns = data_columns(section)
-    cls = {c.key: ' class="n"' if _right(c) else "" for c in columns}
+    cls = {c.key: ' class="n"' if right_aligned(c) else "" for c in columns}
     head = "".join(f"<th{cls[c.key]}>{text(c.heading)}</th>" for c in columns)
     rows = "".join(
         "<tr>" + "".join(f"<td{cls[c.key]}>{escape(cell(c, row))}</td>" for c in columns) + "</tr>"

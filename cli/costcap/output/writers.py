@@ -110,12 +110,12 @@ def markdown_text(doc: Doc) -> str:
         lines += ["", f"## {md_escape(section.title)}", ""] if (doc.summary or len(doc.sections) > 1 or lines) else []
         columns = data_columns(section)
         lines.append("| " + " | ".join(c.heading for c in columns) + " |")
-        lines.append("|" + "".join("---:|" if _right(c) else "---|" for c in columns))
+        lines.append("|" + "".join("---:|" if right_aligned(c) else "---|" for c in columns))
         lines += ["| " + " | ".join(md_escape(cell(c, row)) for c in columns) + " |" for row in section.rows]
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def _right(column: Column) -> bool:
+def right_aligned(column: Column) -> bool:
     return column.kind in ("money", "rate", "price", "count", "number", "pct")
 
 
@@ -171,9 +171,9 @@ def _grid(section: Section, width: int):
     table = Table(title=section.title, title_justify="left", header_style="bold")
     for c in shown:
         if c.drop == KEY and keys_fit:  # the other columns wrap around a name
-            table.add_column(c.heading, justify="right" if _right(c) else "left", no_wrap=True, min_width=natural[c.key])
+            table.add_column(c.heading, justify="right" if right_aligned(c) else "left", no_wrap=True, min_width=natural[c.key])
         else:
-            table.add_column(c.heading, justify="right" if _right(c) else "left", overflow="fold")
+            table.add_column(c.heading, justify="right" if right_aligned(c) else "left", overflow="fold")
     for row in section.rows:
         table.add_row(*[Text(cell(c, row)) for c in shown])
     left = [c.heading or c.key for c in section.columns if c not in shown and not c.table_only]
