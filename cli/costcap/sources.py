@@ -47,6 +47,6 @@ def remove(store: Store, source_id: int, path: str) -> Forgotten:
     """Take one source out (inside the caller's transaction), saying what went."""
     held = next(iter(store.dicts("list_sources", source_id=source_id)), {})
     [counts] = store.rows("count_source_rows", source_id=source_id)
-    for table in ("calls", "usage", "costs", ""):
+    for table in ("calls", "output_counts", "usage", "costs", ""):
         store.execute("forget_source" + (f"_{table}" if table else ""), source_id=source_id)
     return Forgotten(source_id, path, *counts, held.get("spend_usd") or Decimal(0))

@@ -15,13 +15,14 @@ from costcap.prices import MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, 
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
     2: ["add_column_reported_cost"],
     3: ["add_endpoints_and_modalities"],
     4: ["add_column_line_key"],
+    5: ["create_table_output_counts", "count_outputs"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -179,7 +180,9 @@ class Store:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 for name in MIGRATIONS[target]:
-                    self.con.execute(sql.load(name))
+                    text = sql.load(name)
+                    # a statement that fills a table per source does it for every source here
+                    self.con.execute(text, {"source_id": None} if "$source_id" in text else None)
                 self.execute("set_schema_version", version=target)
 
     def _load_prices(self) -> None:

@@ -144,6 +144,7 @@ def _load_calls(store, reader, item, head_text, source_id, request, result, wher
         tally = sink.close()
     found = store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": source_id})
     result.duplicates = found.fetchone()[0]
+    store.execute("count_outputs", source_id=source_id)
     result.rows = tally.calls - result.duplicates
     result.bad, result.bad_examples = tally.bad, tally.bad_examples
     result.skipped = read - tally.calls - tally.bad

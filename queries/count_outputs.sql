@@ -1,0 +1,11 @@
+-- Returns nothing; counts the completion tokens of one source's calls into output_counts ($source_id; NULL: every
+-- source, when a store is upgraded). Run once a source's calls are final: after bad and duplicate calls are gone.
+INSERT INTO output_counts
+SELECT
+    source_id, CAST(ts AS DATE) AS day, feature, batch_type, model, max_tokens,
+    coalesce(finish_reason = 'length', false) AS truncated, output_tokens, count(*) AS calls
+FROM calls
+WHERE output_tokens > 0
+    AND (status_code IS NULL OR status_code < 400)
+    AND ($source_id IS NULL OR source_id = $source_id)
+GROUP BY ALL
