@@ -134,10 +134,14 @@ def load_store(db: str, prices_file: str | None, paths: list[str], flags: Ingest
     if not paths:
         return store, []
     try:
-        return store, ingest_into(store, paths, flags)
+        results = ingest_into(store, paths, flags)
     except BaseException:
         store.close()
         raise
+    from costcap.commands.ingest import say_notes  # what each file gave, as ingest says it (not the table)
+
+    say_notes(results)
+    return store, results
 
 
 def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:

@@ -66,9 +66,9 @@ def settings_for(store, since, until, by: str = "feature", feature: str | None =
 
 def say_warnings(report: core.Report) -> None:
     first, last = report.store_span
-    if first is None:
+    if first is None and not report.calls:
         output.warn("the store is empty: ingest usage or cost exports and logs first (costcap ingest PATH)")
-    elif report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
+    elif first is not None and report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
         asked = f"{report.settings.since or '…'} to {report.settings.until or '…'}"
         output.warn(f"the store covers {first} to {last}; nothing in {asked}: widen --since/--until")
     if report.unpriced_calls:

@@ -47,7 +47,7 @@ def ingest(
 def show(results: list[FileResult], fmt: str) -> None:
     """What each file added, on stdout; notes and warnings on stderr."""
     output.write(documents.files_document(results), fmt)
-    _notes(results)
+    say_notes(results)
 
 
 def _show_dry_run(results: list[FileResult]) -> None:
@@ -62,7 +62,7 @@ def _show_dry_run(results: list[FileResult]) -> None:
     output.note("dry run: nothing was stored.")
 
 
-def _notes(results: list[FileResult]) -> None:
+def say_notes(results: list[FileResult]) -> None:
     for r in results:
         name = output.inert(r.path)
         if r.status == "unchanged":
