@@ -96,3 +96,18 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
 
 def test_unknown_command_is_a_usage_error():
     assert run("nope").exit_code == 2
+
+
+def test_reading_a_store_loads_neither_pyarrow_nor_numpy(tmp_path):
+    # pyarrow imports numpy whenever it is installed (matplotlib brings it): 0.2 s on every read command's start
+    store = tmp_path / "s.duckdb"
+    ok("ingest", SAMPLE_DATA, "--db", str(store))
+    code = (
+        "import sys\nfrom costcap import audit, budget, prices\nfrom costcap.store import Store\nfrom decimal import Decimal\n"
+        f"with Store({str(store)!r}, prices.catalog(None), read_only=True) as s:\n"
+        "    audit.audit(s, audit.Settings(None, None))\n"
+        "    budget.measure(s, budget.Settings('feature', None, None, None, Decimal(90), Decimal('1.2'), 1, 10))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pyarrow', 'numpy', 'matplotlib'}))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"

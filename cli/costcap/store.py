@@ -193,18 +193,15 @@ class Store:
         self._insert_all("usage_endpoints", endpoints.table_rows())
 
     def _insert_all(self, table: str, rows: list[tuple]) -> None:
-        """The rows in one INSERT from an Arrow table (a VALUES list of thousands of placeholders takes DuckDB longer
-        to bind than to run). Decimals stay exact: each column is given as text and cast by the table's type."""
+        """The rows in one INSERT, one list parameter per column (a VALUES list of thousands of placeholders takes
+        DuckDB longer to bind than to run, and an Arrow table costs every command pyarrow's import). Decimals stay
+        exact: each column is given as text and cast by the table's type."""
         if not rows:
             return
-        import pyarrow as pa
-
-        columns = [pa.array([None if v is None else str(v) for v in column], pa.string()) for column in zip(*rows)]
-        self.con.register("incoming_rows", pa.table(columns, names=[f"c{i}" for i in range(len(columns))]))
-        try:
-            self.con.execute(f"INSERT INTO {table} SELECT * FROM incoming_rows")
-        finally:
-            self.con.unregister("incoming_rows")
+        columns = [[None if v is None else str(v) for v in column] for column in zip(*rows)]
+        names = [f"c{i}" for i in range(len(columns))]
+        unnested = ", ".join(f"unnest(CAST(${n} AS VARCHAR[]))" for n in names)
+        self.con.execute(f"INSERT INTO {table} SELECT {unnested}", dict(zip(names, columns)))
 
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 12 of every DuckDB database file
