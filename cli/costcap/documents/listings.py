@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os.path
+from pathlib import Path
+
 from costcap.document import EXTRA, KEEP, KEY, Doc, column, one_table
 from costcap.numbers import exact, money
 
@@ -24,8 +27,6 @@ def files_document(results) -> Doc:
 
 def _shared_folder(paths: list[str]) -> str:
     """The folder every path lies in, with its trailing slash ('' when they share none)."""
-    import os.path
-
     if not paths or any(p == "-" or "/" not in p for p in paths):
         return ""
     folder = os.path.commonpath(paths) if len(paths) > 1 else os.path.dirname(paths[0])
@@ -60,8 +61,6 @@ SOURCE_COLUMNS = [
 
 def sources_document(rows: list[dict], db: str) -> Doc:
     shown = [{**r, "spend_usd": money(r["spend_usd"])} for r in rows]
-    from pathlib import Path
-
     return one_table("sources", "sources", f"Sources in {Path(db).name}", SOURCE_COLUMNS, shown)
 
 

@@ -7,10 +7,11 @@ their results; the charts are built from the same rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from costcap import audit as audit_core, budget as budget_core
-from costcap.document import Chart, Doc
+from costcap.document import KEY, Chart, Doc, Section, column
 from costcap.documents import audit as audit_doc, budget as budget_doc, estimate as estimate_doc
 from costcap.store import Store
 
@@ -45,8 +46,6 @@ def build(store: Store, audit_settings: audit_core.Settings, plan=None, scenario
 
 
 def _by_model(report: audit_core.Report):
-    from costcap.document import KEY, Section, column
-
     columns = [column("model", drop=KEY), column("cost_usd", "cost", missing="unpriced"), column("share"), column("calls")]
     rows = [{"model": r["key"], "cost_usd": r["cost_usd"], "share": r["share"], "calls": r["calls"]} for r in report.breakdowns["model"]]
     return Section("by_model", "Spend by model", columns, rows)
@@ -82,9 +81,7 @@ def _days(report: audit_core.Report) -> Chart:
     return Chart("stacked_days", "Spend per day, by feature, against the bill", {"days": days, "series": series, "billed": billed}, caption)
 
 
-def _day(text: str):
-    from datetime import date
-
+def _day(text: str) -> date:
     return date.fromisoformat(text)
 
 
