@@ -1,7 +1,6 @@
 -- Returns attributed spend per group of calls ($by: feature, model, day, batch_type or order), with cost per order where calls carry one.
 WITH keyed AS (
-    -- read twice below: only the columns used, or DuckDB keeps every column of every call
-    SELECT order_id, priced, cost_usd, input_tokens, output_tokens,
+    SELECT order_id, priced, cost_usd, calls, input_tokens, output_tokens,
         CASE $by
             WHEN 'model' THEN model
             WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
@@ -9,7 +8,7 @@ WITH keyed AS (
             WHEN 'order' THEN coalesce(order_id, '(none)')
             ELSE feature
         END AS "key"
-    FROM scope_calls
+    FROM scope_groups
 ), per_order AS (
     SELECT "key", order_id, sum(cost_usd) AS order_usd
     FROM keyed WHERE order_id IS NOT NULL AND priced
@@ -21,8 +20,9 @@ WITH keyed AS (
     FROM per_order GROUP BY ALL
 )
 SELECT
-    k."key", sum(cost_usd) AS cost_usd, count(*) AS calls, count(*) FILTER (WHERE NOT priced) AS unpriced_calls,
-    sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+    k."key", sum(cost_usd) AS cost_usd, CAST(sum(calls) AS BIGINT) AS calls,
+    CAST(coalesce(sum(calls) FILTER (WHERE NOT priced), 0) AS BIGINT) AS unpriced_calls,
+    CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
     coalesce(o.orders, 0) AS orders, o.cost_per_order_p50, o.cost_per_order_p90
 FROM keyed AS k LEFT JOIN order_stats AS o ON o."key" = k."key"
 GROUP BY k."key", o.orders, o.cost_per_order_p50, o.cost_per_order_p90

@@ -1,26 +1,28 @@
 -- Returns, per feature and model, what billing the first $low (and, for the upper bound, $high) tokens of each prompt of 1,024 tokens or more at the cached rate would have saved.
 WITH wanted AS (
     SELECT unnest($features) AS feature, unnest($models) AS model, unnest($low) AS low, unnest($high) AS high
-), per_call AS (
-    SELECT
-        w.feature, w.model, w.low, w.high,
-        c.input_tokens - c.cached_tokens - c.cache_write_tokens AS uncached,
-        CASE
-            WHEN p.long_context_above IS NOT NULL AND c.input_tokens > p.long_context_above THEN p.lc_input - p.lc_cached_input
-            ELSE p.input - p.cached_input
-        END AS discount
-    FROM scope_calls AS c
-    JOIN wanted AS w ON w.feature = c.feature AND w.model = c.model
-    JOIN price_rates AS p
-        ON p.model = c.price_model
-        AND p.tier = c.tier
-        AND in_span(c.price_day, p.effective_from, p.effective_to)
-    WHERE c.input_tokens >= 1024
+), bounds AS (
+    -- those tokens of every prompt priced twice, uncached and cached: the difference is what caching saves
+    SELECT v.feature, v.model AS model_key, v.logged_model AS model, v.tier, coalesce(v.day, current_date) AS price_day,
+        coalesce(v.long_input, 0) AS request_input, b.bound, c.cached,
+        least(CASE b.bound WHEN 'low' THEN w.low ELSE w.high END, v.value) * v.calls AS input_tokens
+    FROM scope_values AS v
+    JOIN wanted AS w ON w.feature = v.feature AND w.model = v.model
+    CROSS JOIN (SELECT unnest(['low', 'high']) AS bound) AS b
+    CROSS JOIN (SELECT unnest([false, true]) AS cached) AS c
+    WHERE v.kind = 'uncached'
+), to_price AS (
+    SELECT *, CASE WHEN cached THEN input_tokens ELSE 0 END AS cached_tokens, 0 AS cache_write_tokens,
+        0 AS output_tokens, 0 AS audio_input_tokens, 0 AS audio_output_tokens, 0 AS image_input_tokens
+    FROM bounds
+), costed AS (
+    SELECT feature, model_key, bound, sum(cost_usd) FILTER (WHERE NOT cached) - sum(cost_usd) FILTER (WHERE cached) AS saved
+    FROM priced('to_price')
+    WHERE priced
+    GROUP BY ALL
 )
-SELECT
-    feature, model,
-    sum(least(low, uncached) * discount) AS low_usd,
-    sum(least(high, uncached) * discount) AS high_usd
-FROM per_call
+SELECT feature, model_key AS model, sum(saved) FILTER (WHERE bound = 'low') AS low_usd,
+    sum(saved) FILTER (WHERE bound = 'high') AS high_usd
+FROM costed
 GROUP BY ALL
 ORDER BY feature, model

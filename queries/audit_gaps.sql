@@ -3,8 +3,8 @@ WITH billed AS (
     SELECT day, coalesce(price_model, model) AS model, sum(cost_usd) AS billed_usd, sum(requests) AS requests
     FROM scope_usage WHERE attributable GROUP BY ALL
 ), logged AS (
-    SELECT day, coalesce(price_model, model) AS model, sum(cost_usd) AS attributed_usd, count(*) AS calls
-    FROM scope_calls WHERE day IS NOT NULL GROUP BY ALL
+    SELECT day, coalesce(price_model, model) AS model, sum(cost_usd) AS attributed_usd, CAST(sum(calls) AS BIGINT) AS calls
+    FROM scope_groups WHERE day IS NOT NULL GROUP BY ALL
 )
 SELECT
     coalesce(b.day, l.day) AS day, coalesce(b.model, l.model) AS model,

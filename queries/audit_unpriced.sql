@@ -1,6 +1,6 @@
 -- Returns every model the catalog cannot price, with its billed calls in the logs and requests in the usage export.
 WITH logged AS (
-    SELECT model, count(*) AS calls FROM scope_calls WHERE NOT priced GROUP BY model
+    SELECT model, CAST(sum(calls) AS BIGINT) AS calls FROM scope_groups WHERE NOT priced GROUP BY model
 ), counted AS (
     SELECT model, sum(requests) AS requests, count(*) AS usage_rows FROM scope_usage WHERE NOT priced AND NOT ungrouped GROUP BY model
 )

@@ -1,49 +1,44 @@
 -- Returns, per feature and model, the calls that bought nothing: truncations and the retries after them, paid failures, 429s and paid retries after them.
-WITH retried AS (
-    -- what came just before a call matters only for retries, so only groups holding one are put in order
-    SELECT DISTINCT feature, coalesce(order_id, '') AS order_key FROM scope_calls WHERE attempt > 1
-), ordered AS (
-    SELECT c.feature, c.model, c.attempt, c.cost_usd, c.input_tokens + c.output_tokens > 0 AS billed,
-        lag(c.finish_reason) OVER w AS previous_finish,
-        lag(c.status) OVER w AS previous_status
-    FROM scope_calls AS c
-    SEMI JOIN retried AS r ON r.feature = c.feature AND r.order_key = coalesce(c.order_id, '')
-    WINDOW w AS (PARTITION BY c.feature, coalesce(c.order_id, '') ORDER BY c.ts, c.source_id, c.line)
-), after AS (
+WITH after AS (
     SELECT feature, model,
-        count(*) FILTER (WHERE attempt > 1 AND previous_finish = 'length') AS truncation_retries,
-        sum(cost_usd) FILTER (WHERE attempt > 1 AND previous_finish = 'length') AS truncation_retries_usd,
-        count(*) FILTER (WHERE attempt > 1 AND previous_status = 'rate_limited' AND billed) AS paid_retries_after_429,
-        sum(cost_usd) FILTER (WHERE attempt > 1 AND previous_status = 'rate_limited' AND billed) AS paid_retries_after_429_usd
-    FROM ordered
+        sum(calls) FILTER (WHERE after_length) AS truncation_retries,
+        sum(cost_usd) FILTER (WHERE after_length) AS truncation_retries_usd,
+        sum(calls) FILTER (WHERE after_429 AND billed) AS paid_retries_after_429,
+        sum(cost_usd) FILTER (WHERE after_429 AND billed) AS paid_retries_after_429_usd
+    FROM scope_retries
     GROUP BY ALL
+), complete AS (
+    -- what a complete answer needs: the cap a truncation finding recommends is 1.2 x this p90
+    SELECT {'feature': feature, 'model': model} AS k, value AS v, calls AS c FROM scope_values WHERE kind = 'complete'
+), p90 AS (
+    SELECT k.feature, k.model, q[1] AS p90_complete FROM counted_quantiles('complete', [0.9])
 ), totals AS (
     SELECT feature, model,
-        count(*) FILTER (WHERE input_tokens + output_tokens > 0) AS billed_calls,
+        coalesce(sum(calls) FILTER (WHERE billed), 0) AS billed_calls,
         -- the denominator of a truncation rate, as budget counts it: calls that returned a completion
-        count(*) FILTER (WHERE output_tokens > 0 AND (status_code IS NULL OR status_code < 400)) AS completed_calls,
-        count(*) FILTER (WHERE finish_reason = 'length') AS truncated,
+        coalesce(sum(calls) FILTER (WHERE answered AND (status_code IS NULL OR status_code < 400)), 0) AS completed_calls,
+        coalesce(sum(calls) FILTER (WHERE finish_reason = 'length'), 0) AS truncated,
         coalesce(sum(cost_usd) FILTER (WHERE finish_reason = 'length'), 0) AS truncated_usd,
-        count(*) FILTER (WHERE status = 'error' AND input_tokens + output_tokens > 0) AS paid_failures,
-        coalesce(sum(cost_usd) FILTER (WHERE status = 'error' AND input_tokens + output_tokens > 0), 0) AS paid_failures_usd,
-        count(*) FILTER (WHERE attempt > 1) AS retries,
-        count(*) FILTER (WHERE status = 'rate_limited') AS rate_limited,
-        count(*) FILTER (WHERE input_tokens + output_tokens > 0 AND NOT priced) AS unpriced_calls,
-        -- what a complete answer needs: the cap a truncation finding recommends is 1.2 x this p90
-        quantile_cont(output_tokens, 0.9) FILTER (WHERE finish_reason IS DISTINCT FROM 'length' AND status = 'ok'
-            AND output_tokens > 0) AS p90_complete,
-        avg(input_tokens + output_tokens) FILTER (WHERE input_tokens + output_tokens > 0) AS tokens_per_call
-    FROM scope_calls
+        coalesce(sum(calls) FILTER (WHERE status = 'error' AND billed), 0) AS paid_failures,
+        coalesce(sum(cost_usd) FILTER (WHERE status = 'error' AND billed), 0) AS paid_failures_usd,
+        coalesce(sum(calls) FILTER (WHERE retry), 0) AS retries,
+        coalesce(sum(calls) FILTER (WHERE status = 'rate_limited'), 0) AS rate_limited,
+        coalesce(sum(calls) FILTER (WHERE billed AND NOT priced), 0) AS unpriced_calls,
+        sum(input_tokens + output_tokens) FILTER (WHERE billed) / sum(calls) FILTER (WHERE billed) AS tokens_per_call
+    FROM scope_groups
     GROUP BY ALL
 )
 SELECT
-    t.feature, t.model, t.billed_calls, t.completed_calls, t.truncated, t.truncated_usd,
-    coalesce(a.truncation_retries, 0) AS truncation_retries,
+    t.feature, t.model, CAST(t.billed_calls AS BIGINT) AS billed_calls, CAST(t.completed_calls AS BIGINT) AS completed_calls,
+    CAST(t.truncated AS BIGINT) AS truncated, t.truncated_usd,
+    CAST(coalesce(a.truncation_retries, 0) AS BIGINT) AS truncation_retries,
     coalesce(a.truncation_retries_usd, 0) AS truncation_retries_usd,
-    t.paid_failures, t.paid_failures_usd, t.retries, t.rate_limited,
-    coalesce(a.paid_retries_after_429, 0) AS paid_retries_after_429,
+    CAST(t.paid_failures AS BIGINT) AS paid_failures, t.paid_failures_usd, CAST(t.retries AS BIGINT) AS retries,
+    CAST(t.rate_limited AS BIGINT) AS rate_limited,
+    CAST(coalesce(a.paid_retries_after_429, 0) AS BIGINT) AS paid_retries_after_429,
     coalesce(a.paid_retries_after_429_usd, 0) AS paid_retries_after_429_usd,
-    t.unpriced_calls, t.p90_complete, t.tokens_per_call
+    CAST(t.unpriced_calls AS BIGINT) AS unpriced_calls, p.p90_complete, t.tokens_per_call
 FROM totals AS t
 LEFT JOIN after AS a ON a.feature = t.feature AND a.model = t.model
+LEFT JOIN p90 AS p ON p.feature = t.feature AND p.model = t.model
 ORDER BY t.feature, t.model

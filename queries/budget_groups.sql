@@ -10,26 +10,10 @@ WITH scoped AS (
     WHERE ($feature IS NULL OR feature = $feature)
         AND ($since IS NULL OR day >= $since)
         AND ($until IS NULL OR day <= $until)
-), distinct_values AS (
-    SELECT "group", output_tokens AS v, sum(calls) AS c FROM scoped GROUP BY ALL
-), ranked AS (
-    -- the calls below each value: value v holds the ranks below .. below + c - 1 of the sorted calls
-    SELECT "group", v, c,
-        sum(c) OVER (PARTITION BY "group" ORDER BY v ROWS UNBOUNDED PRECEDING) - c AS below,
-        sum(c) OVER (PARTITION BY "group") AS n
-    FROM distinct_values
-), positions AS (
-    -- quantile_cont's rank: (n - 1) x q, between the values at its floor and its ceiling
-    SELECT g."group", f.i, (g.n - 1) * f.q AS rn
-    FROM (SELECT DISTINCT "group", n FROM ranked) AS g
-    CROSS JOIN (SELECT unnest([1, 2, 3, 4]) AS i, unnest([0.5, 0.9, 0.99, $fraction]) AS q) AS f
-), interpolated AS (
-    SELECT p."group", p.i, lo.v + (p.rn - floor(p.rn)) * (hi.v - lo.v) AS value
-    FROM positions AS p
-    JOIN ranked AS lo ON lo."group" = p."group" AND floor(p.rn) >= lo.below AND floor(p.rn) < lo.below + lo.c
-    JOIN ranked AS hi ON hi."group" = p."group" AND ceil(p.rn) >= hi.below AND ceil(p.rn) < hi.below + hi.c
+), budget_values AS (
+    SELECT "group" AS k, output_tokens AS v, calls AS c FROM scoped
 ), quantiles AS (
-    SELECT "group", list(value ORDER BY i) AS q FROM interpolated GROUP BY ALL
+    SELECT k AS "group", q FROM counted_quantiles('budget_values', [0.5, 0.9, 0.99, $fraction])
 ), caps AS (
     -- the cap most calls were sent with (the smaller on a tie)
     SELECT "group", max_tokens FROM (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pkgutil
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +79,7 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "low": [1024], "high": [2048], "tier": None,
         "from_tier": "default", "range_start": "2020-01-01", "range_end": "2020-01-02", "limit": 3, "line": 1,
         "model": None, "day": None, "kind": None, "top": 5, "given": "1", "endpoint": "completions",
+        "floor": 200_000,
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in
@@ -90,8 +90,8 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
             assert text.startswith("-- "), name
             if name.startswith(("insert_", "stage_", "store_", "set_", "read_", "find_bad_", "count_export")):
                 continue  # writers and per-file staging queries: the ingest above ran each of them
-            wanted = {k: v for k, v in params.items() if re.search(rf"\${k}\b", text)}
-            store.con.execute(text, wanted or None)
+            for statement, names in sql.statements(name):
+                store.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
 
 
 def test_unknown_command_is_a_usage_error():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from costcap import budget
+from costcap import aggregates, budget
 from costcap.endpoints import UNATTRIBUTABLE
 from costcap.prices import unknown_tier
 from costcap.errors import CostcapError
@@ -122,7 +122,8 @@ class Report:
 
 def audit(store: Store, settings: Settings) -> Report:
     settings.check()
-    for name in ("create_scope_calls", "create_scope_usage", "create_scope_costs"):
+    aggregates.fit_prices(store)
+    for name in ("create_scope_groups", "create_scope_usage", "create_scope_costs"):
         store.execute(name, since=settings.since, until=settings.until, feature=settings.feature)
     first, last = store.rows("audit_period")[0]
     span = store.rows("store_span")[0]

@@ -15,6 +15,10 @@ from pathlib import Path
 from costcap.errors import CostcapError
 
 MILLION = Decimal(1_000_000)
+# A stored call whose input is above this many tokens keeps its own aggregate group, so a long-context rate (decided
+# per request) prices it as it would the call. It is below every threshold in the catalog (272k); a catalog with a
+# lower one has the aggregates rebuilt for its session (costcap.aggregates.fit_prices).
+LONG_INPUT_FLOOR = 200_000
 # ultrafast is billed only where a model lists its rates: without them a call is unpriced, never billed at standard.
 TIERS = ("default", "batch", "flex", "priority", "ultrafast")
 OWN_RATES_ONLY = ("ultrafast",)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from costcap import aggregates
 from costcap.errors import CostcapError
 from costcap.store import Store
 
@@ -40,6 +41,7 @@ def forget(store: Store, given: list[str]) -> list[Forgotten]:
             if not matches:
                 raise CostcapError(f"{name}: no such source in {store.path} (`costcap sources` lists them)")
             found += [remove(store, source_id, path) for source_id, path in matches]
+        aggregates.recount_runs(store)
     return found
 
 
@@ -47,6 +49,7 @@ def remove(store: Store, source_id: int, path: str) -> Forgotten:
     """Take one source out (inside the caller's transaction), saying what went."""
     held = next(iter(store.dicts("list_sources", source_id=source_id)), {})
     [counts] = store.rows("count_source_rows", source_id=source_id)
-    for table in ("calls", "output_counts", "usage", "costs", ""):
+    aggregates.forget_source(store, source_id)
+    for table in ("calls", "usage", "costs", ""):
         store.execute("forget_source" + (f"_{table}" if table else ""), source_id=source_id)
     return Forgotten(source_id, path, *counts, held.get("spend_usd") or Decimal(0))

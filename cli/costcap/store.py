@@ -11,11 +11,11 @@ from pathlib import Path
 
 from costcap import endpoints, sql
 from costcap.errors import CostcapError, Interrupted, StoreBusyError
-from costcap.prices import MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro
+from costcap.prices import LONG_INPUT_FLOOR, MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
@@ -23,6 +23,8 @@ MIGRATIONS = {
     3: ["add_endpoints_and_modalities"],
     4: ["add_column_line_key"],
     5: ["create_table_output_counts", "count_outputs"],
+    6: ["create_tables_call_aggregates", "create_table_touched_runs", "count_call_groups", "count_call_values",
+        "count_call_minutes", "touch_runs", "refresh_retry_groups"],
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -43,6 +45,9 @@ SESSION_OBJECTS = [
     "create_macro_py_strip",
     "create_table_service_tiers",
     "create_table_usage_endpoints",
+    "create_table_touched_runs",
+    "create_macro_counted_quantiles",
+    "create_macro_priced",
     "create_view_priced_calls",
     "create_view_priced_usage",
 ]
@@ -86,21 +91,28 @@ class Store:
 
     def run(self, name: str, **params):
         """Run queries/<name>.sql with $params and return a polars DataFrame."""
-        return self.con.execute(sql.load(name), params or None).pl()
+        return self._query(name, params).pl()
 
     def rows(self, name: str, **params) -> list[tuple]:
         """Run queries/<name>.sql and return plain tuples (no polars needed)."""
-        return self.con.execute(sql.load(name), params or None).fetchall()
+        return self._query(name, params).fetchall()
 
     def dicts(self, name: str, **params) -> list[dict]:
         """Run queries/<name>.sql and return one dict per row, column name to value."""
-        found = self.con.execute(sql.load(name), params or None)
+        found = self._query(name, params)
         columns = [d[0] for d in found.description]
         return [dict(zip(columns, row)) for row in found.fetchall()]
 
     def execute(self, name: str, **params) -> None:
         """Run a statement from queries/ for its effect."""
-        self.con.execute(sql.load(name), params or None)
+        self._query(name, params)
+
+    def _query(self, name: str, params: dict):
+        """The file's statements in order, each given the $params it names; the last one's result."""
+        found = None
+        for statement, names in sql.statements(name):
+            found = self.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
+        return found
 
     @contextmanager
     def transaction(self, commit: bool = True):
@@ -180,9 +192,8 @@ class Store:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 for name in MIGRATIONS[target]:
-                    text = sql.load(name)
                     # a statement that fills a table per source does it for every source here
-                    self.con.execute(text, {"source_id": None} if "$source_id" in text else None)
+                    self._query(name, {"source_id": None, "floor": LONG_INPUT_FLOOR})
                 self.execute("set_schema_version", version=target)
 
     def _load_prices(self) -> None:

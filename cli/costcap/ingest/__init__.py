@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import sql
+from costcap import aggregates, sql
 from costcap.errors import InputError
 from costcap.ingest import files, presets, readers
 from costcap.ingest.calls import CallSink, Tally
@@ -65,7 +65,9 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
     with tempfile.TemporaryDirectory(prefix="costcap-") as spool:
         items = files.expand(request.paths, Path(spool), request.recursive)
         with store.transaction(commit=not request.dry_run):
-            return [_ingest_file(store, item, request, progress) for item in items]
+            found = [_ingest_file(store, item, request, progress) for item in items]
+            aggregates.recount_runs(store)
+            return found
 
 
 def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
@@ -144,7 +146,7 @@ def _load_calls(store, reader, item, head_text, source_id, request, result, wher
         tally = sink.close()
     found = store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": source_id})
     result.duplicates = found.fetchone()[0]
-    store.execute("count_outputs", source_id=source_id)
+    aggregates.count_source(store, source_id)
     result.rows = tally.calls - result.duplicates
     result.bad, result.bad_examples = tally.bad, tally.bad_examples
     result.skipped = read - tally.calls - tally.bad

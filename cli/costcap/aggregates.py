@@ -1,0 +1,53 @@
+"""What audit, budget and estimate read instead of the calls: aggregates kept at ingest, in the ingest's transaction.
+
+Per source, from its final calls: output_counts (budget), call_groups, call_values and call_minutes (audit). And
+retry_groups, per run of calls (one feature and order): what came just before a retry can sit in another source,
+so every run a source adds calls to, or loses calls from, is recounted when the ingest or forget ends.
+"""
+
+from __future__ import annotations
+
+from costcap.prices import LONG_INPUT_FLOOR
+
+# table -> the statement that fills it from one source's calls ($source_id; NULL: every source)
+PER_SOURCE = {
+    "output_counts": "count_outputs",
+    "call_groups": "count_call_groups",
+    "call_values": "count_call_values",
+    "call_minutes": "count_call_minutes",
+}
+
+
+def count_source(store, source_id: int) -> None:
+    """Add one source's calls to the aggregates; run once they are final (bad and duplicate calls gone)."""
+    for statement in PER_SOURCE.values():
+        store.execute(statement, source_id=source_id, floor=LONG_INPUT_FLOOR)
+    store.execute("touch_runs", source_id=source_id)
+
+
+def forget_source(store, source_id: int) -> None:
+    """Take one source out of the aggregates, before its calls are deleted (their runs are noted for the recount)."""
+    store.execute("touch_runs", source_id=source_id)
+    for table in PER_SOURCE:
+        store.con.execute(f"DELETE FROM {table} WHERE source_id = $source_id", {"source_id": source_id})
+
+
+def recount_runs(store, floor: int = LONG_INPUT_FLOOR) -> None:
+    """Recount the retries of every run an ingest or forget touched, at its end (inside its transaction)."""
+    store.execute("refresh_retry_groups", floor=floor)
+
+
+def fit_prices(store) -> bool:
+    """When this session's prices have a long-context threshold below the floor the stored groups keep, build the
+    groups again for the session (temporary tables that stand in for the stored ones) with that threshold as the
+    floor: exact, at the cost of one pass over the calls. Returns whether it did."""
+    [(lowest,)] = store.con.execute("SELECT min(long_context_above) FROM price_rates").fetchall()
+    if lowest is None or lowest >= LONG_INPUT_FLOOR:
+        return False
+    for table in ("call_groups", "call_values", "retry_groups"):
+        store.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} LIMIT 0")
+    for statement in ("count_call_groups", "count_call_values"):
+        store.execute(statement, source_id=None, floor=lowest)
+    store.execute("touch_runs", source_id=None)
+    recount_runs(store, lowest)
+    return True
