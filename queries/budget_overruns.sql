@@ -1,23 +1,25 @@
 -- Returns, per group that has calls above its cap, what the cap would have cut: those calls, the tokens above it,
--- and those tokens priced per call (only the calls above a cap are priced).
-SELECT
-    coalesce(
-        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
-        '(untagged)'
-    ) AS "group",
-    count(*) AS over_cap,
-    sum(c.output_tokens - caps.cap) AS overrun_tokens,
-    coalesce(sum((c.output_tokens - caps.cap) * c.output_rate), 0) AS saving_usd,
-    count(*) FILTER (WHERE c.output_rate IS NULL) AS unpriced_over_cap
-FROM priced_calls AS c
-JOIN (SELECT unnest($groups) AS "group", unnest($caps) AS cap) AS caps
-    ON caps."group" = coalesce(
+-- and those tokens priced at each call's output rate (from output_counts: no call is read).
+WITH caps AS (
+    SELECT unnest($groups) AS "group", unnest($caps) AS cap
+), over AS (
+    SELECT caps."group", c.model, c.tier, coalesce(c.day, current_date) AS price_day,
+        coalesce(c.long_input, 0) AS request_input, c.output_tokens - caps.cap AS above, c.calls,
+        0 AS input_tokens, 0 AS cached_tokens, 0 AS cache_write_tokens, 0 AS output_tokens,
+        0 AS audio_input_tokens, 0 AS audio_output_tokens, 0 AS image_input_tokens
+    FROM output_counts AS c
+    JOIN caps ON caps."group" = coalesce(
         CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     )
-WHERE c.output_tokens > caps.cap
-    AND (c.status_code IS NULL OR c.status_code < 400)
-    AND ($feature IS NULL OR c.feature = $feature)
-    AND ($since IS NULL OR CAST(c.ts AS DATE) >= $since)
-    AND ($until IS NULL OR CAST(c.ts AS DATE) <= $until)
+    WHERE c.output_tokens > caps.cap
+        AND ($feature IS NULL OR c.feature = $feature)
+        AND ($since IS NULL OR c.day >= $since)
+        AND ($until IS NULL OR c.day <= $until)
+)
+SELECT
+    "group", CAST(sum(calls) AS BIGINT) AS over_cap, sum(above * calls) AS overrun_tokens,
+    coalesce(sum(above * calls * output_rate), 0) AS saving_usd,
+    CAST(coalesce(sum(calls) FILTER (WHERE output_rate IS NULL), 0) AS BIGINT) AS unpriced_over_cap
+FROM priced('over')
 GROUP BY ALL

@@ -1,28 +1,30 @@
 -- Returns nothing; counts one source's calls at each token count into call_values ($source_id; NULL: every source;
 -- $floor as in count_call_groups), for the percentiles audit and estimate read.
 INSERT INTO call_values
-WITH picked AS (
-    SELECT c.source_id, CAST(c.ts AS DATE) AS day, c.feature, c.model, k.kind,
-        CASE WHEN k.kind = 'uncached' THEN c.tier END AS tier,
-        CASE WHEN k.kind = 'uncached' AND c.input_tokens > $floor THEN c.input_tokens END AS long_input,
-        CASE WHEN k.kind IN ('prompt_ok', 'output_ok') THEN c.batch_size END AS batch_size,
-        CASE k.kind
-            WHEN 'input' THEN c.input_tokens
-            WHEN 'uncached' THEN c.input_tokens - c.cached_tokens - c.cache_write_tokens
-            WHEN 'prompt_ok' THEN c.input_tokens
-            ELSE c.output_tokens
-        END AS value
-    FROM calls AS c
-    JOIN (SELECT unnest(['input', 'output', 'complete', 'uncached', 'prompt_ok', 'output_ok']) AS kind) AS k
-        ON CASE k.kind
-            WHEN 'input' THEN c.input_tokens + c.output_tokens > 0
-            WHEN 'output' THEN c.input_tokens + c.output_tokens > 0
-            WHEN 'complete' THEN c.finish_reason IS DISTINCT FROM 'length' AND c.status = 'ok' AND c.output_tokens > 0
-            WHEN 'uncached' THEN c.input_tokens >= 1024
-            ELSE c.origin = 'log' AND c.status = 'ok'
-        END
-    WHERE $source_id IS NULL OR c.source_id = $source_id
+WITH source_calls AS (
+    SELECT source_id, CAST(ts AS DATE) AS day, feature, model, tier, batch_size, origin, status, finish_reason,
+        input_tokens, output_tokens, input_tokens - cached_tokens - cache_write_tokens AS uncached,
+        CASE WHEN input_tokens > $floor THEN input_tokens END AS long_input
+    FROM calls
+    WHERE $source_id IS NULL OR source_id = $source_id
 )
-SELECT source_id, day, feature, model, kind, tier, long_input, batch_size, value, count(*) AS calls
-FROM picked
-GROUP BY ALL
+SELECT source_id, day, feature, model, 'input', NULL, NULL, NULL, input_tokens, count(*)
+FROM source_calls WHERE input_tokens + output_tokens > 0 GROUP BY ALL
+UNION ALL
+SELECT source_id, day, feature, model, 'output', NULL, NULL, NULL, output_tokens, count(*)
+FROM source_calls WHERE input_tokens + output_tokens > 0 GROUP BY ALL
+UNION ALL
+-- the answers that finished whole
+SELECT source_id, day, feature, model, 'complete', NULL, NULL, NULL, output_tokens, count(*)
+FROM source_calls WHERE finish_reason IS DISTINCT FROM 'length' AND status = 'ok' AND output_tokens > 0 GROUP BY ALL
+UNION ALL
+-- what caching could save is priced per tier, and per request above the long-context threshold
+SELECT source_id, day, feature, model, 'uncached', tier, long_input, NULL, uncached, count(*)
+FROM source_calls WHERE input_tokens >= 1024 GROUP BY ALL
+UNION ALL
+-- estimate's measures of a logged call that succeeded, per batch size, over the whole store (no day, no model)
+SELECT source_id, NULL, feature, NULL, 'prompt_ok', NULL, NULL, batch_size, input_tokens, count(*)
+FROM source_calls WHERE origin = 'log' AND status = 'ok' GROUP BY ALL
+UNION ALL
+SELECT source_id, NULL, feature, NULL, 'output_ok', NULL, NULL, batch_size, output_tokens, count(*)
+FROM source_calls WHERE origin = 'log' AND status = 'ok' GROUP BY ALL

@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS call_groups (
 );
 -- how many calls had each token count, for exact percentiles: kind input and output (billed calls), complete (the
 -- output of calls that finished whole), uncached (the uncached input of prompts of 1,024 tokens or more, with the
--- tier and long_input its discount needs), prompt_ok and output_ok (logged calls that succeeded, per batch size)
+-- tier and long_input its discount needs), prompt_ok and output_ok (logged calls that succeeded, per batch size,
+-- with no day or model: estimate reads them over the whole store)
 CREATE TABLE IF NOT EXISTS call_values (
     source_id INTEGER NOT NULL,
     day DATE,

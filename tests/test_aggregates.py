@@ -18,7 +18,7 @@ from conftest import SAMPLE_DATA, ok, write_structlog
 PER_CALL = (Path(__file__).parent / "reference" / "budget_groups_per_call.sql").read_text(encoding="utf-8")
 RECOUNT = """
 SELECT source_id, CAST(ts AS DATE), feature, batch_type, model, max_tokens, coalesce(finish_reason = 'length', false),
-       output_tokens, count(*)
+       output_tokens, count(*), tier, CASE WHEN input_tokens > 200000 THEN input_tokens END
 FROM calls WHERE output_tokens > 0 AND (status_code IS NULL OR status_code < 400) GROUP BY ALL
 """
 KEPT = "SELECT * FROM output_counts"

@@ -1,7 +1,8 @@
-"""audit reads aggregates kept at ingest (call_groups, call_values, call_minutes, retry_groups), not the calls: every
-figure of its JSON equals, to the cent and to the token, the per-call computation it replaced (the queries kept in
-tests/reference/audit/, run over the same store through the same Python), on a store built to hold every case that
-tells the two apart."""
+"""audit reads aggregates kept at ingest (call_groups, call_values, call_minutes, retry_groups), and budget its
+overruns from output_counts, not the calls: every figure of audit's report and budget's groups equals, to the cent and
+to the token, the per-call computation it replaced (the queries kept in tests/reference/audit/, run over the same
+store through the same Python), on a store built to hold every case that tells the two apart. The one change to the
+reference: a Batch failure's example error is the first in text order (min), where any_value gave any."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 import structlog
 
 from conftest import SAMPLE_DATA, ok, write_structlog
-from costcap import audit, estimate, prices, sql
+from costcap import audit, budget, estimate, prices, sql
 from costcap.documents.audit import document
 from costcap.store import Store
 
@@ -120,7 +121,10 @@ def audited(db: Path, settings: audit.Settings, prices_file: Path | None = None)
     with Store(str(db), prices.catalog(prices_file), read_only=True) as s:
         report = audit.audit(s, settings)
         measured = {f: estimate.measured_from_store(s, f)[0] for f in ("summarise", "classify")}
-        found = {"json": document(report).data, "report": dataclasses.asdict(report), "estimate": measured}
+        caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, settings.feature, settings.since, settings.until)))
+                for by in ("feature", "model", "batch_type")}  # fmt: skip
+        found = {"json": document(report).data, "report": dataclasses.asdict(report), "estimate": measured,
+                 "budget": caps}  # fmt: skip
         return plain(found)
 
 

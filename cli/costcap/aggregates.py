@@ -39,15 +39,18 @@ def recount_runs(store, floor: int = LONG_INPUT_FLOOR) -> None:
 
 def fit_prices(store) -> bool:
     """When this session's prices have a long-context threshold below the floor the stored groups keep, build the
-    groups again for the session (temporary tables that stand in for the stored ones) with that threshold as the
+    groups and counts again for the session (temporary tables that stand in for the stored ones) with that threshold as the
     floor: exact, at the cost of one pass over the calls. Returns whether it did."""
+    if store.session_aggregates:
+        return True
     [(lowest,)] = store.con.execute("SELECT min(long_context_above) FROM price_rates").fetchall()
     if lowest is None or lowest >= LONG_INPUT_FLOOR:
         return False
-    for table in ("call_groups", "call_values", "retry_groups"):
+    for table in ("output_counts", "call_groups", "call_values", "retry_groups"):
         store.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} LIMIT 0")
-    for statement in ("count_call_groups", "count_call_values"):
+    for statement in ("count_outputs", "count_call_groups", "count_call_values"):
         store.execute(statement, source_id=None, floor=lowest)
     store.execute("touch_runs", source_id=None)
     recount_runs(store, lowest)
+    store.session_aggregates = True
     return True

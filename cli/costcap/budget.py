@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
-from costcap import sql
+from costcap import aggregates, sql
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
 from costcap.store import Store
@@ -85,6 +85,7 @@ def cap(safety: Decimal, value: Decimal | float, round_to: int) -> int:
 def measure(store: Store, settings: Settings) -> Report:
     """Per group: the distribution of completion tokens, the recommended cap and what it would have saved."""
     settings.check()
+    aggregates.fit_prices(store)
     params = {
         "by": settings.by, "feature": settings.feature, "since": settings.since, "until": settings.until,
     }  # fmt: skip

@@ -22,8 +22,9 @@ MIGRATIONS = {
     2: ["add_column_reported_cost"],
     3: ["add_endpoints_and_modalities"],
     4: ["add_column_line_key"],
-    5: ["create_table_output_counts", "count_outputs"],
-    6: ["create_tables_call_aggregates", "create_table_touched_runs", "count_call_groups", "count_call_values",
+    5: ["create_table_output_counts"],  # counted in 6, with the columns 6 adds
+    6: ["add_output_count_prices", "count_outputs", "create_tables_call_aggregates", "clear_call_aggregates",
+        "create_table_touched_runs", "count_call_groups", "count_call_values",
         "count_call_minutes", "touch_runs", "refresh_retry_groups"],
 }
 SESSION_OBJECTS = [
@@ -76,6 +77,7 @@ class Store:
             _check_is_duckdb(path)
         self.con = _connect(path, read_only=read_only and existed)
         self.read_only = read_only and existed
+        self.session_aggregates = False  # aggregates built for this session's prices (aggregates.fit_prices)
         if existed:
             self._check_is_costcap()
         self.con.execute("SET TimeZone = 'UTC'")
