@@ -1,17 +1,30 @@
 -- Returns attributed spend per group of calls ($by: feature, model, day, batch_type or order), with cost per order where calls carry one.
 WITH keyed AS (
-    SELECT order_id, priced, cost_usd, calls, input_tokens, output_tokens,
+    SELECT priced, cost_usd, calls, input_tokens, output_tokens,
         CASE $by
             WHEN 'model' THEN model
             WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
             WHEN 'batch_type' THEN batch_type
-            WHEN 'order' THEN coalesce(order_id, '(none)')
+            WHEN 'order' THEN '(none)'
             ELSE feature
         END AS "key"
     FROM scope_groups
+    -- by order, each order's calls are counted from scope_orders below
+    WHERE $by <> 'order' OR NOT in_order
+    UNION ALL
+    SELECT priced, cost_usd, calls, input_tokens, output_tokens, order_id
+    FROM scope_orders WHERE $by = 'order'
 ), per_order AS (
-    SELECT "key", order_id, sum(cost_usd) AS order_usd
-    FROM keyed WHERE order_id IS NOT NULL AND priced
+    SELECT
+        CASE $by
+            WHEN 'model' THEN model
+            WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
+            WHEN 'batch_type' THEN batch_type
+            WHEN 'order' THEN order_id
+            ELSE feature
+        END AS "key",
+        order_id, sum(cost_usd) AS order_usd
+    FROM scope_orders WHERE priced
     GROUP BY ALL
 ), order_stats AS (
     SELECT "key", count(*) AS orders,

@@ -14,7 +14,7 @@ WITH sizes AS (
         coalesce(sqrt(CAST(sum(calls) * sum(output_squares) - sum(output_tokens) * sum(output_tokens) AS DOUBLE))
             / nullif(sum(output_tokens), 0), 0) AS output_spread,
         coalesce(sum(calls) FILTER (WHERE night), 0) / sum(calls) AS night_share,
-        coalesce(sum(calls) FILTER (WHERE batch_type <> '(none)' OR order_id IS NOT NULL), 0) / sum(calls) AS pipeline_share
+        coalesce(sum(calls) FILTER (WHERE batch_type <> '(none)' OR in_order), 0) / sum(calls) AS pipeline_share
     FROM scope_groups
     WHERE billed
     GROUP BY ALL

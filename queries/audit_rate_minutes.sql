@@ -1,8 +1,20 @@
 -- Returns, per feature and model that met a 429, the busiest minute and the lightest minute that still met one (requests and tokens).
+WITH limited_pairs AS (
+    -- only the pairs that met a 429 are read minute by minute
+    SELECT DISTINCT feature, model FROM scope_groups WHERE status = 'rate_limited'
+), minutes AS (
+    SELECT coalesce(m.feature, '(untagged)') AS feature, coalesce(m.model, '(unknown)') AS model, m.minute, sum(m.requests) AS requests, sum(m.tokens) AS tokens,
+        sum(m.limited) AS limited
+    FROM call_minutes AS m, audit_scope AS s
+    WHERE (s.since IS NULL OR CAST(m.minute AS DATE) >= s.since)
+        AND (s."until" IS NULL OR CAST(m.minute AS DATE) <= s."until")
+        AND (coalesce(m.feature, '(untagged)'), coalesce(m.model, '(unknown)')) IN (SELECT (feature, model) FROM limited_pairs)
+    GROUP BY ALL
+)
 SELECT
     feature, model, max(requests) AS peak_rpm, max(tokens) AS peak_tpm,
     min(requests) FILTER (WHERE limited > 0) AS rpm_at_429, min(tokens) FILTER (WHERE limited > 0) AS tpm_at_429
-FROM scope_minutes
+FROM minutes
 GROUP BY ALL
 HAVING sum(limited) > 0
 ORDER BY feature, model

@@ -2,7 +2,7 @@
 -- upgraded; $floor: the input above which a call keeps its own group). Run once the source's calls are final.
 INSERT INTO call_groups
 SELECT
-    source_id, CAST(ts AS DATE) AS day, hour(ts) < 6 AS night, feature, batch_type, model, order_id, batch_size,
+    source_id, CAST(ts AS DATE) AS day, hour(ts) < 6 AS night, feature, batch_type, model, order_id IS NOT NULL AS in_order, batch_size,
     origin, tier, service_tier, status, status_code, finish_reason,
     coalesce(attempt > 1, false) AS retry,
     contains(lower(coalesce(error, '')), 'expired') AS expired,

@@ -1,4 +1,4 @@
--- Creates scope_groups, scope_retries, scope_values and scope_minutes: what audit reads of the calls of the audited
+-- Creates scope_groups, scope_orders, scope_retries and scope_values (and audit_scope, the period asked): what audit reads of the calls of the audited
 -- period (inclusive UTC days) and feature ($feature, NULL = all), from the aggregates kept at ingest (or the ones
 -- built for this session: see Store.aggregates), with the grouping keys filled in and each group priced.
 CREATE OR REPLACE TEMP TABLE audit_scope AS SELECT CAST($since AS DATE) AS since, CAST($until AS DATE) AS "until",
@@ -7,7 +7,7 @@ CREATE OR REPLACE TEMP VIEW groups_to_price AS
 SELECT
     day, coalesce(day, current_date) AS price_day, night,
     coalesce(feature, '(untagged)') AS feature, coalesce(batch_type, '(none)') AS batch_type,
-    coalesce(model, '(unknown)') AS model_key, model, order_id, batch_size, origin, tier, service_tier, status,
+    coalesce(model, '(unknown)') AS model_key, model, in_order, batch_size, origin, tier, service_tier, status,
     status_code, finish_reason, retry, expired, billed, answered, long_input, coalesce(long_input, 0) AS request_input,
     audio_input, audio_output, image_input,
     sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(cached_tokens) AS cached_tokens,
@@ -22,6 +22,22 @@ WHERE (s.since IS NULL OR day >= s.since)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_groups AS
 SELECT * EXCLUDE (model, model_key), model_key AS model FROM priced('groups_to_price');
+CREATE OR REPLACE TEMP VIEW orders_to_price AS
+SELECT
+    order_id, day, coalesce(day, current_date) AS price_day, coalesce(feature, '(untagged)') AS feature,
+    coalesce(batch_type, '(none)') AS batch_type, coalesce(model, '(unknown)') AS model_key, model, tier, billed,
+    long_input, coalesce(long_input, 0) AS request_input, audio_input, audio_output, image_input,
+    sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(cached_tokens) AS cached_tokens,
+    sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
+    sum(audio_input_tokens) AS audio_input_tokens, sum(audio_output_tokens) AS audio_output_tokens,
+    sum(image_input_tokens) AS image_input_tokens
+FROM order_groups, audit_scope AS s
+WHERE (s.since IS NULL OR day >= s.since)
+    AND (s."until" IS NULL OR day <= s."until")
+    AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
+GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE scope_orders AS
+SELECT * EXCLUDE (model, model_key), model_key AS model FROM priced('orders_to_price');
 CREATE OR REPLACE TEMP VIEW retries_to_price AS
 SELECT
     feature, order_key, coalesce(model, '(unknown)') AS model_key, model, day, coalesce(day, current_date) AS price_day,
@@ -45,12 +61,4 @@ SELECT coalesce(feature, '(untagged)') AS feature, coalesce(model, '(unknown)') 
 FROM call_values, audit_scope AS s
 WHERE (s.since IS NULL OR day >= s.since)
     AND (s."until" IS NULL OR day <= s."until")
-    AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature);
-CREATE OR REPLACE TEMP VIEW scope_minutes AS
-SELECT coalesce(feature, '(untagged)') AS feature, coalesce(model, '(unknown)') AS model, minute,
-    sum(requests) AS requests, sum(tokens) AS tokens, sum(limited) AS limited
-FROM call_minutes, audit_scope AS s
-WHERE (s.since IS NULL OR CAST(minute AS DATE) >= s.since)
-    AND (s."until" IS NULL OR CAST(minute AS DATE) <= s."until")
     AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
-GROUP BY ALL

@@ -1,5 +1,5 @@
 -- Returns nothing; schema version 6: what audit reads instead of the calls, kept at ingest per source from its final
--- calls (count_call_groups, count_call_values, count_call_minutes) and, for retries, per run of calls
+-- calls (count_call_groups, count_order_groups, count_call_values, count_call_minutes) and, for retries, per run of calls
 -- (refresh_retry_groups). Prices are not kept: a group holds exact token sums, priced when audit runs, so a new
 -- catalog or --prices applies to every stored call. A call whose input is above $floor tokens keeps its own group
 -- (long_input), so that a long-context rate, which is decided per request, is applied as it would be to the call.
@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS call_groups (
     feature VARCHAR,
     batch_type VARCHAR,
     model VARCHAR,
-    order_id VARCHAR,
+    in_order BOOLEAN NOT NULL,           -- the call carries an order id (order_groups has each order)
     batch_size INTEGER,
     origin VARCHAR NOT NULL,
     tier VARCHAR NOT NULL,
@@ -38,6 +38,29 @@ CREATE TABLE IF NOT EXISTS call_groups (
     min_input BIGINT NOT NULL,
     max_output BIGINT NOT NULL,
     error_example VARCHAR
+);
+-- per order: what its calls cost, for the cost per order and the spend of each order
+CREATE TABLE IF NOT EXISTS order_groups (
+    source_id INTEGER NOT NULL,
+    order_id VARCHAR NOT NULL,
+    day DATE,
+    feature VARCHAR,
+    batch_type VARCHAR,
+    model VARCHAR,
+    tier VARCHAR NOT NULL,
+    billed BOOLEAN NOT NULL,
+    long_input BIGINT,
+    audio_input BOOLEAN NOT NULL,
+    audio_output BOOLEAN NOT NULL,
+    image_input BOOLEAN NOT NULL,
+    calls BIGINT NOT NULL,
+    input_tokens BIGINT NOT NULL,
+    cached_tokens BIGINT NOT NULL,
+    cache_write_tokens BIGINT NOT NULL,
+    output_tokens BIGINT NOT NULL,
+    audio_input_tokens BIGINT NOT NULL,
+    audio_output_tokens BIGINT NOT NULL,
+    image_input_tokens BIGINT NOT NULL
 );
 -- how many calls had each token count, for exact percentiles: kind input and output (billed calls), complete (the
 -- output of calls that finished whole), uncached (the uncached input of prompts of 1,024 tokens or more, with the

@@ -1,6 +1,7 @@
 """What audit, budget and estimate read instead of the calls: aggregates kept at ingest, in the ingest's transaction.
 
-Per source, from its final calls: output_counts (budget), call_groups, call_values and call_minutes (audit). And
+Per source, from its final calls: output_counts (budget), call_groups, order_groups, call_values and call_minutes
+(audit). And
 retry_groups, per run of calls (one feature and order): what came just before a retry can sit in another source,
 so every run a source adds calls to, or loses calls from, is recounted when the ingest or forget ends.
 """
@@ -13,6 +14,7 @@ from costcap.prices import LONG_INPUT_FLOOR
 PER_SOURCE = {
     "output_counts": "count_outputs",
     "call_groups": "count_call_groups",
+    "order_groups": "count_order_groups",
     "call_values": "count_call_values",
     "call_minutes": "count_call_minutes",
 }
@@ -46,9 +48,9 @@ def fit_prices(store) -> bool:
     [(lowest,)] = store.con.execute("SELECT min(long_context_above) FROM price_rates").fetchall()
     if lowest is None or lowest >= LONG_INPUT_FLOOR:
         return False
-    for table in ("output_counts", "call_groups", "call_values", "retry_groups"):
+    for table in ("output_counts", "call_groups", "order_groups", "call_values", "retry_groups"):
         store.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} LIMIT 0")
-    for statement in ("count_outputs", "count_call_groups", "count_call_values"):
+    for statement in ("count_outputs", "count_call_groups", "count_order_groups", "count_call_values"):
         store.execute(statement, source_id=None, floor=lowest)
     store.execute("touch_runs", source_id=None)
     recount_runs(store, lowest)

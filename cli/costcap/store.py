@@ -24,7 +24,7 @@ MIGRATIONS = {
     4: ["add_column_line_key"],
     5: ["create_table_output_counts"],  # counted in 6, with the columns 6 adds
     6: ["add_output_count_prices", "count_outputs", "create_tables_call_aggregates", "clear_call_aggregates",
-        "create_table_touched_runs", "count_call_groups", "count_call_values",
+        "create_table_touched_runs", "count_call_groups", "count_order_groups", "count_call_values",
         "count_call_minutes", "touch_runs", "refresh_retry_groups"],
 }
 SESSION_OBJECTS = [
