@@ -44,3 +44,17 @@ def test_a_small_benchmark_run_reports_every_target(tmp_path):
     assert doc["ingest"][0]["lines"] == 1000 and len(doc["targets"]) == 12
     assert all(row["costcap_s"] > 0 and row["floor_s"] > 0 and row["naive_s"] > 0 for row in doc["ingest"])
     assert "x floor" in done.stdout
+
+
+def test_a_small_history_run_times_audit_and_budget_at_both_sizes(tmp_path):
+    out = tmp_path / "history.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "history.py"), "--small", "500", "--large", "1500", "--repeat", "1",
+         "--data", str(tmp_path), "--json", str(out)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(out.read_text())
+    assert [size["lines"] for size in doc["sizes"]] == [500, 1500]
+    assert all(size["calls"] > 0 and size["audit"]["seconds"] > 0 for size in doc["sizes"])
+    assert len(doc["targets"]) == 6 and "x its time" in done.stdout
