@@ -10,10 +10,7 @@ SELECT
     coalesce(model, '(unknown)') AS model_key, model, in_order, batch_size, origin, tier, service_tier, status,
     status_code, finish_reason, retry, expired, billed, answered, long_input, coalesce(long_input, 0) AS request_input,
     audio_input, audio_output, image_input,
-    sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(cached_tokens) AS cached_tokens,
-    sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
-    sum(audio_input_tokens) AS audio_input_tokens, sum(audio_output_tokens) AS audio_output_tokens,
-    sum(image_input_tokens) AS image_input_tokens, sum(output_squares) AS output_squares,
+    sum(COLUMNS('^(calls|.*_tokens|output_squares)$')),  -- each count and sum, under its own name
     min(min_input) AS min_input, max(max_output) AS max_output, min(error_example) AS error_example
 FROM call_groups, audit_scope AS s
 WHERE (s.since IS NULL OR day >= s.since)
@@ -27,10 +24,7 @@ SELECT
     order_id, day, coalesce(day, current_date) AS price_day, coalesce(feature, '(untagged)') AS feature,
     coalesce(batch_type, '(none)') AS batch_type, coalesce(model, '(unknown)') AS model_key, model, tier, billed,
     long_input, coalesce(long_input, 0) AS request_input, audio_input, audio_output, image_input,
-    sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(cached_tokens) AS cached_tokens,
-    sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
-    sum(audio_input_tokens) AS audio_input_tokens, sum(audio_output_tokens) AS audio_output_tokens,
-    sum(image_input_tokens) AS image_input_tokens
+    sum(COLUMNS('^(calls|.*_tokens)$'))  -- each count and token sum, under its own name
 FROM order_groups, audit_scope AS s
 WHERE (s.since IS NULL OR day >= s.since)
     AND (s."until" IS NULL OR day <= s."until")
@@ -43,10 +37,7 @@ SELECT
     feature, order_key, coalesce(model, '(unknown)') AS model_key, model, day, coalesce(day, current_date) AS price_day,
     after_length, after_429, tier, billed, long_input, coalesce(long_input, 0) AS request_input,
     audio_input, audio_output, image_input,
-    sum(calls) AS calls, sum(input_tokens) AS input_tokens, sum(cached_tokens) AS cached_tokens,
-    sum(cache_write_tokens) AS cache_write_tokens, sum(output_tokens) AS output_tokens,
-    sum(audio_input_tokens) AS audio_input_tokens, sum(audio_output_tokens) AS audio_output_tokens,
-    sum(image_input_tokens) AS image_input_tokens
+    sum(COLUMNS('^(calls|.*_tokens)$'))  -- each count and token sum, under its own name
 FROM retry_groups, audit_scope AS s
 -- the call before a retry counts only inside the period: one before it is not an audited call
 WHERE (s.since IS NULL OR (day >= s.since AND previous_day >= s.since))
