@@ -6,8 +6,9 @@
 
 For each size it writes the input once (bench/gen.py, kept in --data), ingests it into a fresh store (timed, peak
 RSS), then runs `audit -f json` and `budget -f json` on it (the fastest of --repeat runs, with its peak RSS), and
-`costcap audit --help` for the start-up (Python, Typer, costcap's modules) every such command pays. The figures: each command's time at the large size as a
-ratio to its time at the small one, and the issue's targets. JSON goes to --json (bench/history.json).
+`costcap audit --help` for the start-up (Python, Typer, costcap's modules) every such command pays. The figures:
+each command's time at the large size as a ratio to its time at the small one, and the issue's targets. JSON goes
+to --json (bench/history.json).
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def show(doc: dict) -> None:
           f"{'audit s':>9}{'RSS MB':>8}{'budget s':>10}{'RSS MB':>8}")  # fmt: skip
     for size in doc["sizes"]:
         print(f"{size['lines']:>12,}{size['calls']:>12,}{size['store_mb']:>10.1f}{size['ingest']['seconds']:>10.1f}"
-              f"{size['ingest']['peak_rss_mb']:>8.0f}{size['audit']['seconds']:>9.3f}{size['audit']['peak_rss_mb']:>8.0f}"
+              f"{size['ingest']['peak_rss_mb']:>8.0f}{size['audit']['seconds']:>9.3f}"
+              f"{size['audit']['peak_rss_mb']:>8.0f}"
               f"{size['budget']['seconds']:>10.3f}{size['budget']['peak_rss_mb']:>8.0f}")  # fmt: skip
     print()
     for t in doc["targets"]:

@@ -35,7 +35,8 @@ def pipeline_events(seed: int, hours: range) -> list[dict]:
         for minute in range(0, 60, 7):
             order = f"ord-{(hour * 60 + minute) // 90}"
             roll = rng.random()
-            event = {"event": "llm_call", "timestamp": f"2026-11-{1 + hour // 24:02d}T{hour % 24:02d}:{minute:02d}:{seed:02d}Z",
+            when = f"2026-11-{1 + hour // 24:02d}T{hour % 24:02d}:{minute:02d}:{seed:02d}Z"
+            event = {"event": "llm_call", "timestamp": when,
                      "feature": rng.choice(["summarise", "classify"]), "model": "gpt-4o", "order_id": order,
                      "batch_type": rng.choice(["daily", "weekly"]), "batch_size": rng.choice([3, 5]),
                      "prompt_tokens": rng.randint(900, 2200), "completion_tokens": rng.randint(40, 400),
@@ -59,7 +60,7 @@ def odd_events() -> list[dict]:
     base = {"event": "llm_call", "feature": "odd", "timestamp": "2026-11-03T10:00:00Z"}
     return [
         {**base, "model": "gpt-5.4", "prompt_tokens": 300_000, "completion_tokens": 1000},  # long context: $1.5225
-        {**base, "model": "gpt-5.4", "prompt_tokens": 250_000, "completion_tokens": 1000},  # above the floor, below 272k
+        {**base, "model": "gpt-5.4", "prompt_tokens": 250_000, "completion_tokens": 1000},  # floor < it < 272k
         {**base, "model": "gpt-5.4", "prompt_tokens": 272_000, "completion_tokens": 1000},  # at the threshold: $0.695
         {**base, "model": "gpt-5.4", "prompt_tokens": 1200, "completion_tokens": 80, "cached_tokens": 0},
         {**base, "model": "gpt-4o-mini", "prompt_tokens": 500, "completion_tokens": 20, "audio_input_tokens": 100},
@@ -123,7 +124,8 @@ def audited(db: Path, settings: audit.Settings, prices_file: Path | None = None)
     with Store(str(db), prices.catalog(prices_file), read_only=True) as s:
         report = audit.audit(s, settings)
         measured = {f: estimate.measured_from_store(s, f)[0] for f in ("summarise", "classify")}
-        caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, settings.feature, settings.since, settings.until)))
+        narrowed = (settings.feature, settings.since, settings.until)
+        caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, *narrowed)))
                 for by in ("feature", "model", "batch_type")}  # fmt: skip
         found = {"json": document(report).data, "report": dataclasses.asdict(report), "estimate": measured,
                  "budget": caps}  # fmt: skip
@@ -171,7 +173,8 @@ def test_a_catalog_with_a_threshold_below_the_floor_gets_groups_built_for_it(sto
     # LiteLLM's key names the threshold: gpt-5.4 above 128k, under the 200k the stored groups keep apart, so the
     # 250,000-token call must bill at the long-context rates: 250,000 x $5 + 1,000 x $22.5 = $1.2725
     litellm = {"gpt-5.4": {"input_cost_per_token": 2.5e-06, "output_cost_per_token": 1.5e-05,
-                           "input_cost_per_token_above_128k_tokens": 5e-06, "output_cost_per_token_above_128k_tokens": 2.25e-05,
+                           "input_cost_per_token_above_128k_tokens": 5e-06,
+                           "output_cost_per_token_above_128k_tokens": 2.25e-05,
                            "litellm_provider": "openai", "mode": "chat"}}  # fmt: skip
     path = tmp_path / "model_prices_and_context_window.json"
     path.write_text(json.dumps(litellm))

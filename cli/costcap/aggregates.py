@@ -1,9 +1,9 @@
 """What audit, budget and estimate read instead of the calls: aggregates kept at ingest, in the ingest's transaction.
 
 Per source, from its final calls: output_counts (budget), call_groups, order_groups, call_values and call_minutes
-(audit). And
-retry_groups, per run of calls (one feature and order): what came just before a retry can sit in another source,
-so every run a source adds calls to, or loses calls from, is recounted when the ingest or forget ends.
+(audit). And retry_groups, per run of calls (one feature and order): what came just before a retry can sit in
+another source, so every run a source adds calls to, or loses calls from, is recounted when the ingest or forget
+ends.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def recount_runs(store, floor: int = LONG_INPUT_FLOOR) -> None:
 
 def fit_prices(store) -> bool:
     """When this session's prices have a long-context threshold below the floor the stored groups keep, build the
-    groups and counts again for the session (temporary tables that stand in for the stored ones) with that threshold as the
-    floor: exact, at the cost of one pass over the calls. Returns whether it did."""
+    groups and counts again for the session (temporary tables that stand in for the stored ones) with that threshold
+    as the floor: exact, at the cost of one pass over the calls. Returns whether the session has such tables."""
     if store.session_aggregates:
         return True
     [(lowest,)] = store.con.execute("SELECT min(long_context_above) FROM price_rates").fetchall()

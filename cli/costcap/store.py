@@ -11,7 +11,9 @@ from pathlib import Path
 
 from costcap import endpoints, sql
 from costcap.errors import CostcapError, Interrupted, StoreBusyError
-from costcap.prices import LONG_INPUT_FLOOR, MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro
+from costcap.prices import (
+    LONG_INPUT_FLOOR, MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro,
+)
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
