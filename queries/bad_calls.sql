@@ -1,3 +1,6 @@
--- Returns (line, reason) of the first bad records of one source, in file order, and how many there are in all.
-SELECT line, error, count(*) OVER () AS total FROM calls
-WHERE source_id = $source_id AND origin = 'bad' ORDER BY line LIMIT 5
+-- Returns (source, line, item, reason, how many in all) of the first $shown bad records of each of $sources, in file order.
+SELECT source_id, line, item, error, count(*) OVER (PARTITION BY source_id) AS total
+FROM calls
+WHERE source_id IN (SELECT unnest($sources)) AND origin = 'bad'
+QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY line, item) <= $shown
+ORDER BY source_id, line, item

@@ -1,4 +1,4 @@
--- Returns nothing; sums one source's calls into call_groups ($source_id; NULL: every source, when a store is
+-- Returns nothing; sums one source's calls into call_groups ($sources; $every: every source, when a store is
 -- upgraded; $floor: the input above which a call keeps its own group). Run once the source's calls are final.
 INSERT INTO call_groups
 SELECT
@@ -14,5 +14,5 @@ SELECT
     sum(CAST(output_tokens AS HUGEINT) * output_tokens), min(input_tokens), max(output_tokens),
     min(left(error, 120)) AS error_example
 FROM calls
-WHERE $source_id IS NULL OR source_id = $source_id
+WHERE $every OR source_id IN (SELECT unnest($sources))
 GROUP BY ALL

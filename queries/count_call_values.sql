@@ -1,4 +1,4 @@
--- Returns nothing; counts one source's calls at each token count into call_values ($source_id; NULL: every source;
+-- Returns nothing; counts one source's calls at each token count into call_values ($sources; $every: every source;
 -- $floor as in count_call_groups), for the percentiles audit and estimate read.
 INSERT INTO call_values
 WITH source_calls AS (
@@ -6,7 +6,7 @@ WITH source_calls AS (
         input_tokens, output_tokens, input_tokens - cached_tokens - cache_write_tokens AS uncached,
         CASE WHEN input_tokens > $floor THEN input_tokens END AS long_input
     FROM calls
-    WHERE $source_id IS NULL OR source_id = $source_id
+    WHERE $every OR source_id IN (SELECT unnest($sources))
 )
 SELECT source_id, day, feature, model, 'input', NULL, NULL, NULL, input_tokens, count(*)
 FROM source_calls WHERE input_tokens + output_tokens > 0 GROUP BY ALL

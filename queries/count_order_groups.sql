@@ -1,4 +1,4 @@
--- Returns nothing; sums one source's calls that carry an order id into order_groups, per order ($source_id; NULL:
+-- Returns nothing; sums one source's calls that carry an order id into order_groups, per order ($sources; $every:
 -- every source; $floor as in count_call_groups).
 INSERT INTO order_groups
 SELECT
@@ -9,5 +9,5 @@ SELECT
     count(*) AS calls, sum(input_tokens), sum(cached_tokens), sum(cache_write_tokens), sum(output_tokens),
     sum(audio_input_tokens), sum(audio_output_tokens), sum(image_input_tokens)
 FROM calls
-WHERE order_id IS NOT NULL AND ($source_id IS NULL OR source_id = $source_id)
+WHERE order_id IS NOT NULL AND ($every OR source_id IN (SELECT unnest($sources)))
 GROUP BY ALL

@@ -1,4 +1,4 @@
--- Returns nothing; counts the completion tokens of one source's calls into output_counts ($source_id; NULL: every
+-- Returns nothing; counts the completion tokens of one source's calls into output_counts ($sources; $every: every
 -- source, when a store is upgraded; $floor as in count_call_groups). Run once a source's calls are final: after bad
 -- and duplicate calls are gone.
 INSERT INTO output_counts (source_id, day, feature, batch_type, model, max_tokens, truncated, output_tokens, calls, tier, long_input)
@@ -9,5 +9,5 @@ SELECT
 FROM calls
 WHERE output_tokens > 0
     AND (status_code IS NULL OR status_code < 400)
-    AND ($source_id IS NULL OR source_id = $source_id)
+    AND ($every OR source_id IN (SELECT unnest($sources)))
 GROUP BY ALL

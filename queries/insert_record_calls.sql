@@ -1,5 +1,5 @@
--- Returns the rows stored. The one place a record becomes a call: every record of record_values (one JSON value
--- per call field, picked by the file's preset) that carries token counts is stored in calls; a record that claims
+-- Returns the rows stored. The one place a record becomes a call: every record of record_values (the records of
+-- one or more sources, one JSON value per call field, picked by the file's preset) that carries token counts is stored in calls; a record that claims
 -- to be a call (or every record, for Batch output, whose failed lines are failed calls) but cannot be one is stored with origin 'bad' and the reason in `error`, for the ingest to report
 -- and delete. Other records (events that are not calls, summaries such as a Batch or page object) are left out.
 INSERT INTO calls BY NAME
@@ -29,6 +29,7 @@ WITH typed AS MATERIALIZED (
         plain_text(j_service_tier) AS service_tier,
         plain_text(j_finish_reason) AS finish_text,
         plain_text(j_request_id) AS request_id,
+        plain_text(j_response_id) AS response_id,
         plain_text(j_custom_id) AS custom_id,
         plain_text(j_order_id) AS order_id,
         plain_text(j_event) AS event,
@@ -54,6 +55,8 @@ WITH typed AS MATERIALIZED (
             WHEN audio_input_tokens + image_input_tokens > input_tokens
                 THEN 'audio and image input tokens exceed the input tokens they are part of'
             WHEN audio_output_tokens > output_tokens THEN 'audio output tokens exceed the output tokens they are part of'
+            WHEN ts IS NULL AND abs(utc_offset_minutes(trim(json_string(j_timestamp)))) > 840
+                THEN 'timestamp ' || left(j_timestamp, 60) || ' has a UTC offset beyond 14:00, which no time zone has'
             WHEN ts IS NULL AND j_timestamp IS NOT NULL AND j_timestamp <> '""'
                 THEN 'timestamp ' || left(j_timestamp, 60) || ' is not an ISO date and time or an epoch time'
             WHEN ts < TIMESTAMP '1970-01-01' THEN 'timestamp ' || left(j_timestamp, 60) || ' is before 1970, not a time'
@@ -72,7 +75,7 @@ WITH typed AS MATERIALIZED (
         END AS problem
     FROM typed
 )
-SELECT $source_id AS source_id, line,
+SELECT source_id, document_id, line, item,
     CASE WHEN problem IS NULL THEN $origin ELSE 'bad' END AS origin,
     ts,
     coalesce(
@@ -98,6 +101,9 @@ SELECT $source_id AS source_id, line,
     END AS status,
     status_code,
     coalesce(problem, error_text) AS error,
-    attempt, request_id, custom_id, order_id, batch_size, event, reported_cost_usd, line_key
+    attempt, request_id, response_id, custom_id, order_id, batch_size, event, reported_cost_usd, line_key,
+    -- the call's identity: its request id when it has one (the same call logged twice, or in a log and a Batch
+    -- output file), else the record's text, counted as many times as a document holds it
+    CASE WHEN request_id IS NULL THEN line_key ELSE hash('request:' || request_id) END AS call_key
 FROM judged AS j
 WHERE is_call OR problem IS NOT NULL

@@ -7,18 +7,18 @@ WITH runs AS (
     SELECT DISTINCT feature, order_key FROM touched_runs
 ), keyed AS (
     SELECT coalesce(c.feature, '(untagged)') AS run_feature, coalesce(c.order_id, '') AS order_key,
-        c.ts, c.source_id, c.line, c.attempt, c.finish_reason = 'length' AS truncated, c.status = 'rate_limited' AS limited
+        c.ts, c.source_id, c.line, c.item, c.attempt, c.finish_reason = 'length' AS truncated, c.status = 'rate_limited' AS limited
     FROM calls AS c
     SEMI JOIN runs AS r ON r.feature = coalesce(c.feature, '(untagged)') AND r.order_key = coalesce(c.order_id, '')
 ), retried AS (
     SELECT DISTINCT run_feature, order_key FROM keyed WHERE attempt > 1
 ), ordered AS (
-    SELECT k.run_feature, k.order_key, k.source_id, k.line, k.attempt,
+    SELECT k.run_feature, k.order_key, k.source_id, k.line, k.item, k.attempt,
         lag(k.truncated) OVER w AS after_length, lag(k.limited) OVER w AS after_429,
         lag(CAST(k.ts AS DATE)) OVER w AS previous_day
     FROM keyed AS k
     SEMI JOIN retried AS r ON r.run_feature = k.run_feature AND r.order_key = k.order_key
-    WINDOW w AS (PARTITION BY k.run_feature, k.order_key ORDER BY k.ts, k.source_id, k.line)
+    WINDOW w AS (PARTITION BY k.run_feature, k.order_key ORDER BY k.ts, k.source_id, k.line, k.item)
 ), picked AS (
     SELECT * FROM ordered WHERE attempt > 1 AND (after_length OR after_429)
 )
@@ -31,6 +31,6 @@ SELECT
     count(*), sum(c.input_tokens), sum(c.cached_tokens), sum(c.cache_write_tokens), sum(c.output_tokens),
     sum(c.audio_input_tokens), sum(c.audio_output_tokens), sum(c.image_input_tokens)
 FROM picked AS p
-JOIN calls AS c ON c.source_id = p.source_id AND c.line = p.line
+JOIN calls AS c ON c.source_id = p.source_id AND c.line = p.line AND c.item = p.item
 GROUP BY ALL;
 DELETE FROM touched_runs

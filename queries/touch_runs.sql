@@ -1,6 +1,6 @@
--- Returns nothing; notes the runs of calls (feature, order) that hold a call of one source ($source_id; NULL: every
+-- Returns nothing; notes the runs of calls (feature, order) that hold a call of one source ($sources; $every: every
 -- source), while its calls are there: adding or taking them can change what came just before a retry.
 INSERT INTO touched_runs
 SELECT DISTINCT coalesce(feature, '(untagged)'), coalesce(order_id, '')
 FROM calls
-WHERE $source_id IS NULL OR source_id = $source_id
+WHERE $every OR source_id IN (SELECT unnest($sources))

@@ -79,13 +79,14 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "low": [1024], "high": [2048], "tier": None,
         "from_tier": "default", "range_start": "2020-01-01", "range_end": "2020-01-02", "limit": 3, "line": 1,
         "model": None, "day": None, "kind": None, "top": 5, "given": "1", "endpoint": "completions",
-        "floor": 200_000,
+        "floor": 200_000, "sources": [1], "every": False, "shown": 5, "item": 0, "copy": False, "other": "y",
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in
-        store.con.execute("CREATE TEMP TABLE incoming_records (line BIGINT, record VARCHAR)")
-        # create_* first: the audit's scope tables are what its queries read
-        for name in sorted(sql.names(), key=lambda n: not n.startswith("create_")):
+        store.con.execute("CREATE TEMP TABLE incoming_records (source_id INTEGER, document_id INTEGER, line BIGINT, "
+                          "item INTEGER, record VARCHAR, partition VARCHAR)")
+        # create_* first: the audit's scope tables are what its queries read; a plan before the moves it plans
+        for name in sorted(sql.names(), key=lambda n: (not n.startswith("create_"), not n.startswith("plan_"), n)):
             text = sql.load(name)
             assert text.startswith("-- "), name
             if name.startswith(("insert_", "stage_", "store_", "set_", "read_", "find_bad_", "count_export")):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from costcap.prices import LONG_INPUT_FLOOR
 
-# table -> the statement that fills it from one source's calls ($source_id; NULL: every source)
+# table -> the statement that fills it from the calls of some sources ($sources; $every: all of them)
 PER_SOURCE = {
     "output_counts": "count_outputs",
     "call_groups": "count_call_groups",
@@ -20,18 +20,20 @@ PER_SOURCE = {
 }
 
 
-def count_source(store, source_id: int) -> None:
-    """Add one source's calls to the aggregates; run once they are final (bad and duplicate calls gone)."""
+def count_sources(store, sources: list[int]) -> None:
+    """Add the calls of `sources` to the aggregates; run once they are final (bad calls gone, identities settled)."""
+    if not sources:
+        return
     for statement in PER_SOURCE.values():
-        store.execute(statement, source_id=source_id, floor=LONG_INPUT_FLOOR)
-    store.execute("touch_runs", source_id=source_id)
+        store.execute(statement, every=False, sources=sources, floor=LONG_INPUT_FLOOR)
+    store.execute("touch_runs", every=False, sources=sources)
 
 
 def forget_source(store, source_id: int) -> None:
-    """Take one source out of the aggregates, before its calls are deleted (their runs are noted for the recount)."""
-    store.execute("touch_runs", source_id=source_id)
-    for table in PER_SOURCE:
-        store.con.execute(f"DELETE FROM {table} WHERE source_id = $source_id", {"source_id": source_id})
+    """Take one source out of the aggregates, before its counted calls change or go (their runs are noted for the
+    recount)."""
+    store.execute("touch_runs", every=False, sources=[source_id])
+    store.execute("forget_source_aggregates", source_id=source_id)
 
 
 def recount_runs(store, floor: int = LONG_INPUT_FLOOR) -> None:
@@ -51,8 +53,8 @@ def fit_prices(store) -> bool:
     for table in ("output_counts", "call_groups", "order_groups", "call_values", "retry_groups"):
         store.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} LIMIT 0")
     for statement in ("count_outputs", "count_call_groups", "count_order_groups", "count_call_values"):
-        store.execute(statement, source_id=None, floor=lowest)
-    store.execute("touch_runs", source_id=None)
+        store.execute(statement, every=True, sources=[], floor=lowest)
+    store.execute("touch_runs", every=True, sources=[])
     recount_runs(store, lowest)
     store.session_aggregates = True
     return True

@@ -1,4 +1,4 @@
-"""What the store holds, source by source, and taking a source out again."""
+"""What the store holds, source by source, and taking a source out again without losing what another source holds."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import aggregates
+from costcap import aggregates, identity
 from costcap.errors import CostcapError
 from costcap.store import Store
 
@@ -15,10 +15,12 @@ from costcap.store import Store
 class Forgotten:
     source_id: int
     path: str
-    calls: int
+    calls: int  # calls that left the store with it
+    kept: int  # calls it held that another source still holds: they stay
     usage_rows: int
     cost_rows: int
-    spend_usd: Decimal
+    spend_usd: Decimal  # the spend that left the store with it
+    note: str | None = None
 
 
 def listed(store: Store) -> list[dict]:
@@ -26,30 +28,52 @@ def listed(store: Store) -> list[dict]:
     return store.dicts("list_sources", source_id=None)
 
 
-def ids_of(store: Store, given: str) -> list[tuple[int, str]]:
-    """The sources a path (every part of it: a grown log has one per ingest) or a source id names."""
-    path = given if given == "<stdin>" else str(Path(given).resolve())
+def ids_of(store: Store, given: str) -> list[tuple[int, str, bool]]:
+    """(source id, path, is it one of the source's copies) for what a path (every part of it: a grown log has one per
+    ingest) or a source id names."""
+    path = given if given == "<stdin>" or "://" in given else str(Path(given).resolve())
     return store.rows("find_sources", given=given, path=path)
 
 
+def holding(store: Store, path: str, sha256: str) -> list[int]:
+    """The sources read from this path, or holding this content under any path (what `ingest --force` replaces)."""
+    return [row[0] for row in store.rows("find_sources_holding", path=path, sha256=sha256)]
+
+
 def forget(store: Store, given: list[str]) -> list[Forgotten]:
-    """Remove each named source and what it stored, all in one transaction; an unknown name is an error."""
+    """Take each named source out, all in one transaction; a call another source holds too stays. An unknown name is
+    an error."""
     found = []
-    with store.transaction():
+    with store.transaction(what=f"the forget of {', '.join(given)}"):
         for name in given:
             matches = ids_of(store, name)
             if not matches:
                 raise CostcapError(f"{name}: no such source in {store.path} (`costcap sources` lists them)")
-            found += [remove(store, source_id, path) for source_id, path in matches]
+            found += [_let_go(store, source_id, path, copy, by_id=name == str(source_id)) for source_id, path, copy in matches]
         aggregates.recount_runs(store)
     return found
 
 
-def remove(store: Store, source_id: int, path: str) -> Forgotten:
-    """Take one source out (inside the caller's transaction), saying what went."""
+def _let_go(store: Store, source_id: int, path: str, copy: bool, by_id: bool) -> Forgotten:
+    """A path of a source whose content another path holds too only drops that path; anything else goes whole."""
+    others = [p for p in store.rows("source_paths", source_id=source_id) if p[0] != path]
+    if by_id or not others:
+        return remove(store, source_id)
+    store.execute("drop_source_path", source_id=source_id, path=path, copy=copy, other=others[0][0])
+    [(calls, copies, *_)] = store.rows("count_source_rows", source_id=source_id)
+    return Forgotten(source_id, path, 0, calls, 0, 0, Decimal(0), note=f"the same content is at {others[0][0]}: kept there")
+
+
+def remove(store: Store, source_id: int) -> Forgotten:
+    """Take one source out (inside the caller's transaction), saying what went: the calls it counted that no other
+    source holds. The others are counted from the next source holding them."""
     held = next(iter(store.dicts("list_sources", source_id=source_id)), {})
-    [counts] = store.rows("count_source_rows", source_id=source_id)
+    [(calls, copies, usage_rows, cost_rows)] = store.rows("count_source_rows", source_id=source_id)
+    identity.note_leaving(store, source_id)
     aggregates.forget_source(store, source_id)
-    for table in ("calls", "usage", "costs", ""):
-        store.execute("forget_source" + (f"_{table}" if table else ""), source_id=source_id)
-    return Forgotten(source_id, path, *counts, held.get("spend_usd") or Decimal(0))
+    for query in ("forget_source_calls", "forget_source_copies", "forget_source_usage", "forget_source_costs", "forget_source"):
+        store.execute(query, source_id=source_id)
+    identity.settle(store)
+    [(taken_over, taken_over_usd)] = store.rows("moved_in")
+    spend = (held.get("spend_usd") or Decimal(0)) - taken_over_usd
+    return Forgotten(source_id, held.get("path", ""), calls - taken_over, taken_over, usage_rows, cost_rows, spend)

@@ -65,7 +65,8 @@ def sources_document(rows: list[dict], db: str) -> Doc:
 
 
 FORGOTTEN_COLUMNS = [column("source_id", "id", kind="count", drop=KEY), column("path", kind="path", drop=KEY), column("calls"),
-                     column("usage_rows", "usage rows"), column("cost_rows", "cost rows"), column("spend_usd", "spend")]  # fmt: skip
+                     column("kept", "kept (held elsewhere)", drop=EXTRA), column("usage_rows", "usage rows"),
+                     column("cost_rows", "cost rows"), column("spend_usd", "spend")]  # fmt: skip
 
 
 def forgotten_document(gone) -> Doc:

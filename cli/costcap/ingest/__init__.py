@@ -1,23 +1,33 @@
 """Ingest exports, logs and Batch output into the store: files -> reader -> records -> calls, all files in one
-transaction, each file once, and never silent: a file that gives nothing is said and not stored."""
+transaction, each file once, and never silent: a file that gives nothing is said and not stored.
+
+Files read with the same reader and preset are read together: their records reach one SQL statement per batch, and
+their identities, aggregates and spend are settled and counted once for the batch, so a folder of 20,000 small
+rotated logs costs about what one big log does.
+"""
 
 from __future__ import annotations
 
+import functools
 import tempfile
+from contextlib import contextmanager
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import aggregates, sql
-from costcap.errors import InputError
+from costcap import aggregates, identity
+from costcap.errors import CostcapError, InputError
 from costcap.ingest import files, presets, readers
 from costcap.ingest.calls import CallSink, Tally
 from costcap.ingest.records import Options
 from costcap.store import Store
+from costcap.waits import Limits
 
 PREVIEW_CALLS = 3
+GROUP_FILES = 5_000  # files read together before their identities and aggregates are settled
+GROUP_BYTES = 256 << 20
 Progress = Callable[[int, int], None]
 
 
@@ -34,6 +44,7 @@ class Request:
     dry_run: bool = False  # read and check everything, store nothing
     force: bool = False  # re-read a file already stored: its earlier sources (by path or content) go first
     recursive: bool = False  # a folder's subfolders are read too
+    limits: Limits = field(default_factory=Limits)  # how long a URL input may keep costcap waiting
 
 
 @dataclass
@@ -42,11 +53,11 @@ class FileResult:
 
     path: str
     kind: str
-    status: str  # ingested | appended | unchanged | not an input | passed over | nothing to store
+    status: str  # ingested | appended | unchanged | not an input | passed over | nothing to store | unreadable | link followed
     rows: int = 0
     skipped: int = 0
     bad: int = 0
-    duplicates: int = 0  # calls whose request_id was stored already; for exports, older rows of the same bucket replaced
+    duplicates: int = 0  # calls another source already holds; for exports, older rows of the same bucket replaced
     spend_usd: Decimal = Decimal(0)
     unpriced: int = 0
     unpriced_models: list[str] = field(default_factory=list)
@@ -62,99 +73,275 @@ class FileResult:
 
 def ingest(store: Store, request: Request, progress: Progress | None = None) -> list[FileResult]:
     """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
-    with tempfile.TemporaryDirectory(prefix="costcap-") as spool:
-        items = files.expand(request.paths, Path(spool), request.recursive)
-        with store.transaction(commit=not request.dry_run):
-            found = [_ingest_file(store, item, request, progress) for item in items]
+    with _spool() as spool:
+        items, aside = files.expand(request.paths, Path(spool), request.recursive, request.limits, request.skip_bad)
+        with store.transaction(commit=not request.dry_run, what=f"the ingest of {_count(len(items), 'file')}"):
+            found = _Run(store, request, items, progress).all()
             aggregates.recount_runs(store)
-            return found
+        return found + [FileResult(a.path, a.kind, a.status, note=a.note) for a in aside]
 
 
-def _ingest_file(store: Store, item: files.Input, request: Request, progress: Progress | None) -> FileResult:
-    raw = files.head(item)
-    binary = readers.binary_kind(raw)
+@contextmanager
+def _spool():
+    """A private temporary folder for stdin and fetched objects, deleted afterwards."""
     try:
-        if binary is not None and request.kind in ("auto", binary.name):
-            reader, head_text = binary, binary.head_text(item)
-        else:
-            head_text = readers.decode_head(item.name, raw, lenient=request.skip_bad)
-            reader = readers.detect(item.name, head_text) if request.kind == "auto" else readers.forced(item.name, head_text, request.kind)
-    except readers.UnknownKind as exc:
-        if item.explicit:
-            raise
-        return FileResult(item.name, "unknown", "not an input", note=exc.what)
-    if reader.note:
-        return FileResult(item.name, reader.name, "passed over", note=reader.note(head_text))
-    path = _stored_path(item)
-    if request.force:
-        _forget_earlier(store, item, path)
-    # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses to register Arrow data after it
-    prior = next(iter(store.con.execute(sql.load("find_latest_source_by_path"), {"path": path}).fetchall()), None)
-    grows = prior is not None and reader.appends and prior[3] == reader.name
-    content = files.digest(item, prior[1] if grows else None)
-    item.limit = content.size  # read what was hashed, no more: the stored size and lines then match the read
-    if store.con.execute(sql.load("find_source_by_sha"), {"sha256": content.sha256}).fetchall():
+        folder = tempfile.TemporaryDirectory(prefix="costcap-")
+    except OSError as exc:
+        raise CostcapError(f"cannot make a temporary folder in {tempfile.gettempdir()} ({exc.strerror or exc}); free "
+                           "space there or point TMPDIR at a writable folder") from None  # fmt: skip
+    with folder as path:
+        yield path
+
+
+@dataclass
+class _Ready:
+    """A file checked and given its source id, waiting to be read."""
+
+    item: files.Input
+    reader: readers.Reader
+    head_text: str
+    result: FileResult
+    source_id: int
+    document_id: int
+    sha256: str
+    path: str
+    skip_bytes: int = 0
+    lines_before: int = 0
+    mapping: presets.Mapping | None = None
+    sample: list[dict] = field(default_factory=list)
+
+    def joins(self, group: list[_Ready]) -> bool:
+        """Whether this file can be read in the same batch as `group`: same reader and preset, room left."""
+        if not group:
+            return True
+        first = group[0]
+        size = sum(r.item.size for r in group)
+        return (self.reader.name, self.mapping.preset.name) == (first.reader.name, first.mapping.preset.name) and (
+            len(group) < GROUP_FILES and size + self.item.size <= GROUP_BYTES)  # fmt: skip
+
+
+@dataclass
+class _Known:
+    """What the store holds, by content and by path: an ingest checks each file against it."""
+
+    by_sha: dict[str, int] = field(default_factory=dict)
+    latest: dict[str, tuple] = field(default_factory=dict)  # path -> (sha256, bytes, lines, kind, document_id)
+    by_id: dict[int, tuple] = field(default_factory=dict)  # the same, per source
+
+    @classmethod
+    def load(cls, store: Store) -> _Known:
+        known = cls()
+        for source_id, path, *digest in store.rows("list_source_digests"):
+            known.by_sha.setdefault(digest[0], source_id)
+            known.latest[path] = known.by_id.setdefault(source_id, tuple(digest))
+        return known
+
+
+class _Run:
+    """One ingest: each file checked in turn, call files read in batches, summaries loaded one by one."""
+
+    def __init__(self, store: Store, request: Request, items: list[files.Input], progress: Progress | None):
+        self.store, self.request, self.items = store, request, items
+        self.progress = _Bytes(progress, sum(i.size for i in items))
+        self.known = _Known.load(store)
+        self.next_id = store.rows("next_source_id")[0][0]
+        self.group: list[_Ready] = []
+
+    def all(self) -> list[FileResult]:
+        results = []
+        for item in self.items:
+            ready = self._check(item)
+            if isinstance(ready, FileResult):
+                results.append(ready)
+                self.progress.add(item.size)
+                continue
+            results.append(ready.result)
+            if ready.reader.calls:
+                if not ready.joins(self.group):
+                    self._read_group()
+                self.group.append(ready)
+            else:
+                self._read_group()
+                self._load_summary(ready)
+                self.progress.add(item.size)
+        self._read_group()
+        return results
+
+    def _check(self, item: files.Input) -> _Ready | FileResult:
+        """Which reader takes the file, and whether the store holds it already; a new source id if not."""
+        found = self._reader(item)
+        if isinstance(found, FileResult):
+            return found
+        reader, head_text = found
+        if reader.note:
+            return FileResult(item.name, reader.name, "passed over", note=reader.note(head_text))
+        path = _stored_path(item)
+        if self.request.force:
+            self._read_group()
+            self._forget_earlier(item, path)
+        prior = self.known.latest.get(path)
+        grows = prior is not None and reader.appends and prior[3] == reader.name
+        content = files.digest(item, prior[1] if grows else None)
+        item.limit = content.size  # read what was hashed, no more: the stored size and lines then match the read
+        sha = files.source_sha(content.sha256, item.partition)
+        held = self.known.by_sha.get(sha)
+        if held is not None:
+            return self._unchanged(item, reader, path, held)
+        appended = grows and files.source_sha(content.prefix_sha256, item.partition) == prior[0] and content.size > prior[1]
+        source_id, self.next_id = self.next_id, self.next_id + 1
+        result = FileResult(item.name, reader.name, "appended" if appended else "ingested", first_line=prior[2] + 1 if appended else 1)
+        ready = _Ready(item, reader, head_text, result, source_id, prior[4] if appended else source_id, sha, path,
+                       prior[1] if appended else 0, prior[2] if appended else 0)  # fmt: skip
+        self.known.by_sha[sha] = source_id
+        self.known.latest[path] = self.known.by_id[source_id] = (sha, content.size, ready.lines_before, reader.name, ready.document_id)
+        if reader.calls:
+            ready.sample = [{**item.partition, **r} for r in reader.sample(head_text)]
+            ready.mapping = presets.Mapping(_preset(reader, self.request.options, ready.sample), self.request.options.fields)
+            result.preset = ready.mapping.preset.name
+        return ready
+
+    def _reader(self, item: files.Input) -> tuple[readers.Reader, str] | FileResult:
+        raw = files.head(item)
+        binary = readers.binary_kind(raw)
+        kind = self.request.kind
+        try:
+            if binary is not None and kind in ("auto", binary.name):
+                return binary, binary.head_text(item)
+            head_text = readers.decode_head(item.name, raw, lenient=self.request.skip_bad)
+            return (readers.detect(item.name, head_text) if kind == "auto" else readers.forced(item.name, head_text, kind)), head_text
+        except readers.UnknownKind as exc:
+            if item.explicit:
+                raise
+            return FileResult(item.name, "unknown", "not an input", note=exc.what)
+
+    def _unchanged(self, item: files.Input, reader: readers.Reader, path: str, held: int) -> FileResult:
+        """Content the store holds already: nothing is read again; a new path is noted as another copy of it."""
+        if path not in self.known.latest:
+            self.store.execute("insert_source_copy", source_id=held, path=path)
+            self.known.latest[path] = self.known.by_id.get(held, ("", 0, 0, reader.name, held))
+            return FileResult(item.name, reader.name, "unchanged", note="the same content as a stored source: kept as "
+                              "another copy of it, nothing added")  # fmt: skip
         return FileResult(item.name, reader.name, "unchanged")
-    appended = grows and content.prefix_sha256 == prior[0] and content.size > prior[1]
-    skip_bytes, first_line = (prior[1], prior[2] + 1) if appended else (0, 1)
-    source_id = store.con.execute(sql.load("next_source_id")).fetchall()[0][0]
-    result = FileResult(item.name, reader.name, "appended" if appended else "ingested", first_line=first_line)
-    if reader.calls:
-        lines_read = _load_calls(store, reader, item, head_text, source_id, request, result, (skip_bytes, progress))
-        spend_query = "source_calls_spend"
-    else:
-        lines_read, spend_query = _load_summary(store, reader, item, head_text, source_id, request, result)
-    if result.status in ("ingested", "appended"):
-        total_lines = prior[2] + lines_read if appended else lines_read
-        _record_source(store, source_id, path, content.sha256, content.size, total_lines, result)
-        _add_spend(store, spend_query, source_id, result)
-    return result
+
+    def _forget_earlier(self, item: files.Input, path: str) -> None:
+        """--force: the sources of this path, and of this content under any path, are taken out before it is re-read."""
+        from costcap import sources
+
+        sha = files.source_sha(files.digest(item).sha256, item.partition)
+        for source_id in sources.holding(self.store, path, sha):
+            sources.remove(self.store, source_id)
+        self.known = _Known.load(self.store)
+
+    def _read_group(self) -> None:
+        """Read the waiting call files together, then settle, count and price them as one batch."""
+        group, self.group = self.group, []
+        if not group:
+            return
+        tallies, reads = self._read_records(group)
+        ids = [r.source_id for r in group]
+        identity.settle_new(self.store, ids)
+        counted = dict(self.store.rows("count_source_calls", sources=ids))
+        copies = dict(self.store.rows("count_source_copies", sources=ids))
+        for ready in group:
+            _tell(ready, tallies[ready.source_id], reads[ready.source_id], counted, copies)
+        kept = [r for r in group if r.result.status in ("ingested", "appended")]
+        aggregates.count_sources(self.store, [r.source_id for r in kept])
+        self._record(kept, {r.source_id: reads[r.source_id] for r in kept})
+        self._add_spend({r.source_id: r.result for r in kept})
+        if self.request.dry_run:
+            for ready in kept:
+                ready.result.field_keys = _fed_by(ready.mapping, ready.sample)
+                ready.result.preview = self.store.dicts("preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS)
+
+    def _read_records(self, group: list[_Ready]) -> tuple[dict[int, Tally], dict[int, int]]:
+        sink = CallSink(self.store, group[0].mapping, self.request.options, self.request.skip_bad)
+        reads = {}
+        try:
+            for ready in group:
+                sink.open(ready.source_id, ready.item.name, ready.document_id, ready.item.partition)
+                reject = functools.partial(sink.reject, ready.source_id)
+                reads[ready.source_id] = 0
+                for numbers, records, count, size in ready.reader.batches(ready.item, ready.skip_bytes, ready.result.first_line, reject):
+                    sink.add(ready.source_id, numbers, records)
+                    reads[ready.source_id] += count
+                    self.progress.add(size)
+        finally:
+            tallies = sink.close()
+        return tallies, reads
+
+    def _record(self, kept: list[_Ready], reads: dict[int, int]) -> None:
+        if not kept:
+            return
+        # a call source holds its counted rows and those another source counts; an export, the rows it stored
+        rows = [(r.source_id, r.path, r.sha256, r.result.kind, r.result.rows + (r.result.duplicates if r.reader.calls else 0), r.result.skipped,
+                 r.result.bad, r.result.duplicates, r.item.limit or r.item.size, r.lines_before + reads[r.source_id],
+                 r.result.first_line, r.document_id) for r in kept]  # fmt: skip
+        names = ("source_id", "path", "sha256", "kind", "rows", "skipped", "bad", "duplicates", "bytes", "lines",
+                 "first_line", "document_id")  # fmt: skip
+        self.store.execute("insert_sources", **{name: list(column) for name, column in zip(names, zip(*rows))})
+        for r in kept:
+            digest = (r.sha256, r.item.limit or r.item.size, r.lines_before + reads[r.source_id], r.result.kind, r.document_id)
+            self.known.latest[r.path] = self.known.by_id[r.source_id] = digest
+
+    def _load_summary(self, ready: _Ready) -> None:
+        """An export or API page: its own reader stores its rows."""
+        result = ready.result
+        rows, skipped, duplicates, table = ready.reader.load(self.store.con, ready.item, ready.head_text, ready.source_id, self.request.options.now)
+        result.rows, result.skipped, result.duplicates = rows, skipped, duplicates
+        if self.request.replace_range and table:
+            start, end = self.request.replace_range
+            query = "replace_cost_range" if table == "costs" else "replace_usage_range"
+            result.duplicates += self.store.rows(query, source_id=ready.source_id, range_start=start, range_end=end)[0][0]
+        if not rows:
+            result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
+            return
+        self._record([ready], {ready.source_id: rows + skipped})
+        query = "source_billed" if table == "costs" else "source_usage_spend"
+        found = self.store.dicts(query, source_id=ready.source_id)[0]
+        result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
+        result.unpriced_models = list(found["unpriced_models"] or [])
+
+    def _add_spend(self, by_id: dict[int, FileResult]) -> None:
+        """Each new source's spend: its counted calls priced, unpriced models named, a log's own cost beside it."""
+        if not by_id:
+            return
+        for found in self.store.dicts("sources_calls_spend", sources=list(by_id)):
+            result = by_id[found["source_id"]]
+            result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
+            result.unpriced_models = list(found["unpriced_models"] or [])
+            result.reported_usd = found.get("reported_usd")
+            result.priced_where_reported = found.get("priced_where_reported")
 
 
-def _forget_earlier(store: Store, item: files.Input, path: str) -> None:
-    """--force: the sources of this path, and of this content under any path, are taken out before it is re-read."""
-    from costcap import sources
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
-    sha = files.digest(item).sha256
-    earlier = {source_id: where for source_id, where in store.rows("find_sources", given="", path=path)}
-    earlier |= {row[0]: row[1] for row in store.rows("find_source_by_sha", sha256=sha)}
-    for source_id, where in sorted(earlier.items()):
-        sources.remove(store, source_id, where)
+
+class _Bytes:
+    """Progress over the bytes of every file of the ingest."""
+
+    def __init__(self, progress: Progress | None, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+
+    def add(self, size: int) -> None:
+        self.done += size
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
+
+
+def _tell(ready: _Ready, tally: Tally, read: int, counted: dict[int, int], copies: dict[int, int]) -> None:
+    """What one file of a batch gave: its counted calls, the calls other sources hold too, bad and skipped lines."""
+    result = ready.result
+    result.rows, result.duplicates = counted.get(ready.source_id, 0), copies.get(ready.source_id, 0)
+    result.bad, result.bad_examples = tally.bad, tally.bad_examples
+    result.skipped = read - tally.calls - tally.bad
+    _never_silent(ready.item, ready.reader, ready.mapping, tally, result)
 
 
 def _stored_path(item: files.Input) -> str:
     if item.url:
         return item.url
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
-
-
-def _load_calls(store, reader, item, head_text, source_id, request, result, where) -> int:
-    """Records -> calls through the file's preset; returns the lines (or values) read."""
-    skip_bytes, progress = where
-    sample = reader.sample(head_text)
-    mapping = presets.Mapping(_preset(reader, request.options, sample), request.options.fields)
-    result.preset = mapping.preset.name
-    sink = CallSink(store, item.name, source_id, mapping, request.options, request.skip_bad)
-    read, done = 0, skip_bytes
-    try:
-        for numbers, records, count, size in reader.batches(item, skip_bytes, result.first_line, sink.reject):
-            sink.add(numbers, records)
-            read, done = read + count, done + size
-            if progress:
-                progress(min(done, item.size), item.size)
-    finally:
-        tally = sink.close()
-    found = store.con.execute(sql.load("delete_duplicate_calls"), {"source_id": source_id})
-    result.duplicates = found.fetchone()[0]
-    aggregates.count_source(store, source_id)
-    result.rows = tally.calls - result.duplicates
-    result.bad, result.bad_examples = tally.bad, tally.bad_examples
-    result.skipped = read - tally.calls - tally.bad
-    if request.dry_run:
-        result.field_keys = _fed_by(mapping, sample)
-        result.preview = store.dicts("preview_calls", source_id=source_id, limit=PREVIEW_CALLS)
-    _never_silent(item, reader, mapping, tally, result)
-    return read
 
 
 def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> presets.Preset:
@@ -167,7 +354,7 @@ def _never_silent(item: files.Input, reader: readers.Reader, mapping: presets.Ma
     """A file that gave no call: an error when it holds token counts, else said, and in either case not stored."""
     if tally.calls:
         if not result.rows:
-            result.status, result.note = "nothing to store", f"all {result.duplicates} calls are stored already"
+            result.note = f"all {result.duplicates} calls are held by other sources already: kept as another holder, nothing added"
         return
     if tally.bad:
         result.status, result.note = "nothing to store", "every call in it was a bad line"
@@ -194,35 +381,3 @@ def _fed_by(mapping: presets.Mapping, sample: list[dict]) -> dict[str, str]:
                 fed[name] = key
                 break
     return fed
-
-
-def _load_summary(store, reader, item, head_text, source_id, request, result) -> tuple[int, str]:
-    rows, skipped, duplicates, table = reader.load(store.con, item, head_text, source_id, request.options.now)
-    result.rows, result.skipped, result.duplicates = rows, skipped, duplicates
-    if request.replace_range and table:
-        start, end = request.replace_range
-        query = "replace_cost_range" if table == "costs" else "replace_usage_range"
-        found = store.con.execute(sql.load(query), {"source_id": source_id, "range_start": start, "range_end": end})
-        result.duplicates += found.fetchone()[0]
-    if not rows:
-        result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
-    return rows + skipped, "source_billed" if table == "costs" else "source_usage_spend"
-
-
-def _record_source(store: Store, source_id: int, path: str, sha: str, size: int, lines: int, r: FileResult) -> None:
-    store.con.execute(
-        sql.load("insert_source"),
-        {
-            "source_id": source_id, "path": path, "sha256": sha, "kind": r.kind, "rows": r.rows,
-            "skipped": r.skipped, "bad": r.bad, "duplicates": r.duplicates, "bytes": size, "lines": lines,
-            "first_line": r.first_line,
-        },
-    )  # fmt: skip
-
-
-def _add_spend(store: Store, query: str, source_id: int, result: FileResult) -> None:
-    found = store.dicts(query, source_id=source_id)[0]
-    result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
-    result.unpriced_models = list(found["unpriced_models"] or [])
-    result.reported_usd = found.get("reported_usd")
-    result.priced_where_reported = found.get("priced_where_reported")

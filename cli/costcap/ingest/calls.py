@@ -14,6 +14,8 @@ from costcap.store import Store
 
 MAX_BAD_EXAMPLES = 5
 SCAN_ROWS = 16_384
+# records gathered from small files before one SQL statement stores them (a big file's block goes on its own)
+FLUSH_RECORDS = 100_000
 FIXES = {"the call names no model": "pass --model with the model these logs used"}
 # Not a call field: a record whose `object` names a summary (a Batch object, a page) is never a call.
 SUMMARY_KEY = "object"
@@ -29,74 +31,143 @@ class Tally:
     token_keys: list[str] = field(default_factory=list)
 
 
-class CallSink:
-    """Stores the calls among one file's records, batch by batch, inside the ingest's transaction."""
+@dataclass
+class _File:
+    """One file whose records go through the sink: its name, tally, and where its records stand."""
 
-    def __init__(self, store: Store, name: str, source_id: int, mapping: Mapping, options: Options, skip_bad: bool):
-        self.store, self.name, self.source_id = store, name, source_id
-        self.mapping, self.options, self.skip_bad = mapping, options, skip_bad
-        self.tally = Tally()
+    name: str
+    document_id: int
+    partition: str | None
+    tally: Tally = field(default_factory=Tally)
+    last_line: int = -1
+    last_item: int = 0
+
+
+class CallSink:
+    """Stores the calls among the records of the files read with one mapping, inside the ingest's transaction.
+
+    Records of small files are gathered and stored by one statement; each keeps its source, line and item (its
+    number among the records that start on the same line)."""
+
+    def __init__(self, store: Store, mapping: Mapping, options: Options, skip_bad: bool):
+        self.store, self.mapping, self.options, self.skip_bad = store, mapping, options, skip_bad
+        self.files: dict[int, _File] = {}
+        self._pieces: list = []
+        self._gathered = _Gathered()
         self._holder = _Holder()
 
-    def add(self, lines: list[int], records: list) -> None:
-        """Store the calls of one batch of records (JSON object texts) and the lines they start on."""
+    def open(self, source_id: int, name: str, document_id: int, partition: dict[str, str] | None = None) -> None:
+        """Begin a file; `partition` (hive keys from its folders) joins each of its records, its own keys winning."""
+        self.files[source_id] = _File(name, document_id, json.dumps(partition) if partition else None)
+
+    def tally(self, source_id: int) -> Tally:
+        return self.files[source_id].tally
+
+    def add(self, source_id: int, lines: list[int], records: list) -> None:
+        """Take one batch of a file's records (JSON object texts) and the lines they start on."""
         if not len(lines):
             return
-        table = self._table(lines, records)
+        import pyarrow as pa
+
+        if isinstance(records, (pa.Array, pa.ChunkedArray)):  # a big block, already in Arrow: stored on its own
+            self.flush()
+            self._pieces.append(self._piece(source_id, lines, records))
+            self.flush()
+            return
+        self._gathered.add(self.files[source_id], source_id, lines, records)
+        if len(self._gathered.records) >= FLUSH_RECORDS:
+            self.flush()
+
+    def reject(self, source_id: int, line: int, what: str, fix: str = DEFAULT_FIX) -> None:
+        """A record a reader could not even hand over (bad bytes, broken JSON); fatal unless --skip-bad."""
+        file = self.files[source_id]
+        if not self.skip_bad:
+            raise InputError(file.name, line, what, fix)
+        file.tally.bad += 1
+        if len(file.tally.bad_examples) < MAX_BAD_EXAMPLES:
+            file.tally.bad_examples.append(f"{file.name}:{line}: {what}")
+
+    def flush(self) -> None:
+        """Store the calls among the gathered records."""
+        if self._gathered.records:
+            self._pieces.append(self._gathered.table())
+            self._gathered = _Gathered()
+        if not self._pieces:
+            return
+        import pyarrow as pa
+
+        table = pa.concat_tables(self._pieces) if len(self._pieces) > 1 else self._pieces[0]
+        sources = sorted({s for s in table.column("source_id").unique().to_pylist()})
+        self._pieces = []
         con = self.store.con
-        self._holder.table = table
+        self._holder.table = _parallel(table)
         if not self._holder.registered:
             con.register("incoming_records", self._holder)
             self._holder.registered = True
             con.execute(values_view(self.mapping))
         params = {
-            "source_id": self.source_id, "default_model": self.options.default_model, "now": self.options.now,
+            "default_model": self.options.default_model, "now": self.options.now,
             "origin": self.mapping.preset.origin, "tier": self.mapping.preset.tier,
             "every_record": self.mapping.preset.every_record, "kind": self.mapping.preset.description,
         }  # fmt: skip
         stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
-        stored -= self._take_bad()
-        self.tally.calls += stored
-        if not self.tally.calls and len(self.tally.token_keys) < 8:
-            found = [row[0] for row in con.execute(sql.load("record_token_keys")).fetchall()]
-            self.tally.token_keys = sorted(set(self.tally.token_keys) | set(found))[:8]
+        stored -= self._take_bad(sources)
+        self._count(sources, stored)
+        self._note_token_keys([s for s in sources if not self.files[s].tally.calls and len(self.files[s].tally.token_keys) < 8])
         self._holder.table = None
 
-    def reject(self, line: int, what: str, fix: str = DEFAULT_FIX) -> None:
-        """A record a reader could not even hand over (bad bytes, broken JSON); fatal unless --skip-bad."""
-        if not self.skip_bad:
-            raise InputError(self.name, line, what, fix)
-        self.tally.bad += 1
-        if len(self.tally.bad_examples) < MAX_BAD_EXAMPLES:
-            self.tally.bad_examples.append(f"{self.name}:{line}: {what}")
-
-    def close(self) -> Tally:
+    def close(self) -> dict[int, Tally]:
+        """Store what is gathered and let go of the records; each file's tally."""
         import duckdb
 
-        if self._holder.registered:
-            self._holder.registered = False
-            try:
-                self.store.con.unregister("incoming_records")
-            except duckdb.Error:
-                pass  # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
-        return self.tally
+        try:
+            self.flush()
+        finally:
+            if self._holder.registered:
+                self._holder.registered = False
+                try:
+                    self.store.con.unregister("incoming_records")
+                except duckdb.Error:
+                    pass  # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
+        return {source_id: file.tally for source_id, file in self.files.items()}
 
-    def _take_bad(self) -> int:
+    def _count(self, sources: list[int], stored: int) -> None:
+        if len(sources) == 1:
+            self.files[sources[0]].tally.calls += stored
+            return
+        counted = dict(self.store.rows("count_source_calls", sources=sources))
+        for source_id in sources:
+            self.files[source_id].tally.calls = counted.get(source_id, 0)
+
+    def _note_token_keys(self, sources: list[int]) -> None:
+        """For files that gave no call yet: the keys ending in _tokens their records hold, for the error that says
+        which --preset or --field would read them."""
+        if not sources:
+            return
+        for source_id, key in self.store.rows("record_token_keys", sources=sources):
+            keys = self.files[source_id].tally.token_keys
+            if key not in keys and len(keys) < 8:
+                keys.append(key)
+                keys.sort()
+
+    def _take_bad(self, sources: list[int]) -> int:
         """Report the records SQL refused (the first one is fatal without --skip-bad) and delete them."""
-        found = self.store.con.execute(sql.load("bad_calls"), {"source_id": self.source_id}).fetchall()
+        found = self.store.rows("bad_calls", sources=sources, shown=MAX_BAD_EXAMPLES)
         if not found:
             return 0
-        for line, what, _ in found:
-            self.reject(line, self._named(line, what), FIXES.get(what, DEFAULT_FIX))
-        self.tally.bad += found[0][2] - len(found)
-        return self.store.con.execute(sql.load("delete_bad_calls"), {"source_id": self.source_id}).fetchone()[0]
+        for source_id, line, item, what, _ in found:
+            self.reject(source_id, line, self._named(source_id, line, item, what), FIXES.get(what, DEFAULT_FIX))
+        totals = {source_id: total for source_id, *_, total in found}
+        for source_id, total in totals.items():
+            self.files[source_id].tally.bad += total - sum(1 for row in found if row[0] == source_id)
+        return self.store.rows("delete_bad_calls", sources=sources)[0][0]
 
-    def _named(self, line: int, what: str) -> str:
+    def _named(self, source_id: int, line: int, item: int, what: str) -> str:
         """SQL names the call field at fault; say which of the record's keys held the value, as the user wrote it."""
         name = what.split(" ", 1)[0]
         if name not in call_fields():
             return what
-        [(text,)] = self.store.con.execute(sql.load("record_text"), {"line": line}).fetchall()
+        [(text,)] = self.store.rows("record_text", source_id=source_id, line=line, item=item)
         try:
             record = json.loads(text)
         except (json.JSONDecodeError, RecursionError):
@@ -104,13 +175,52 @@ class CallSink:
         key = next((k for k in self.mapping.keys(name) if lookup(record, k) is not None), name)
         return key + what[len(name):]
 
-    def _table(self, lines, records):
-        """An Arrow table (line, record) from lists of JSON texts, or from Arrow arrays a reader already built."""
+    def _piece(self, source_id: int, lines, records):
+        """An Arrow table of one big block of a line reader's (one record per line): source, document, line, item,
+        record and partition."""
         import pyarrow as pa
 
-        if not isinstance(records, (pa.Array, pa.ChunkedArray)):
-            lines, records = pa.array(lines, pa.int64()), pa.array(records, pa.string())
-        return _parallel(pa.table({"line": lines, "record": records}))
+        file, count = self.files[source_id], len(records)
+        return pa.table({
+            "source_id": pa.nulls(count, pa.int32()).fill_null(source_id),
+            "document_id": pa.nulls(count, pa.int32()).fill_null(file.document_id),
+            "line": lines, "item": pa.nulls(count, pa.int32()).fill_null(0), "record": records,
+            "partition": pa.nulls(count, pa.string()).fill_null(file.partition) if file.partition else pa.nulls(count, pa.string()),
+        })  # fmt: skip
+
+
+@dataclass
+class _Gathered:
+    """Records of small files gathered as plain lists, stored together by one statement."""
+
+    sources: list[int] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    items: list[int] = field(default_factory=list)
+    records: list[str] = field(default_factory=list)
+    partitions: list[str | None] = field(default_factory=list)
+
+    def add(self, file: _File, source_id: int, lines, records) -> None:
+        for line, record in zip(lines, records):
+            # a record's number among those that start on its line (a document may hold several per line)
+            file.last_item = file.last_item + 1 if line == file.last_line else 0
+            file.last_line = line
+            self.items.append(file.last_item)
+            self.lines.append(line)
+            self.records.append(record)
+        count = len(records)
+        self.sources += [source_id] * count
+        self.documents += [file.document_id] * count
+        self.partitions += [file.partition] * count
+
+    def table(self):
+        import pyarrow as pa
+
+        return pa.table({
+            "source_id": pa.array(self.sources, pa.int32()), "document_id": pa.array(self.documents, pa.int32()),
+            "line": pa.array(self.lines, pa.int64()), "item": pa.array(self.items, pa.int32()),
+            "record": pa.array(self.records, pa.string()), "partition": pa.array(self.partitions, pa.string()),
+        })  # fmt: skip
 
 
 def _parallel(table):
@@ -122,7 +232,7 @@ def _parallel(table):
 
 class _Holder:
     """The current batch, handed to DuckDB through the Arrow C stream interface. DuckDB keeps what was registered
-    until the transaction ends, so one holder is registered per file and emptied after each batch."""
+    until the transaction ends, so one holder is registered per sink and emptied after each batch."""
 
     def __init__(self):
         self.table = None
@@ -159,11 +269,14 @@ def values_view(mapping: Mapping) -> str:
     columns.append(_first_key(mapping.preset.required, checks, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
     extract = f", try(json_extract(record, [{', '.join(map(_literal, checks))}])) AS v" if checks else ""
     return (
-        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT line, r IS NOT NULL AS readable, "
+        "CREATE OR REPLACE TEMP VIEW record_values AS SELECT source_id, document_id, line, item, r IS NOT NULL AS readable, "
         # a call's identity beside its request_id: the record's own text, so a line read again is never a new call
         + "md5_number_upper(record) AS line_key, " + ", ".join(columns)
-        + f" FROM (SELECT line, record, try(json_transform(record, {_literal(json.dumps(tree))})) AS r{extract}"
-        + " FROM incoming_records)"
+        + f" FROM (SELECT source_id, document_id, line, item, record, try(json_transform(record, {_literal(json.dumps(tree))})) AS r{extract}"
+        # a hive partition's keys are part of each of its records (the record's own keys win)
+        + " FROM (SELECT source_id, document_id, line, item, CASE WHEN partition IS NULL THEN record"
+        + " ELSE coalesce(CAST(try(json_merge_patch(partition, record)) AS VARCHAR), record) END AS record"
+        + " FROM incoming_records))"
     )
 
 

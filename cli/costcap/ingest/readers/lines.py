@@ -14,6 +14,7 @@ from costcap.ingest import files, loglines
 from costcap.ingest.records import BadRecord
 
 BATCH_BYTES = 32 << 20
+SMALL_BLOCK = 256 << 10  # below this, a plain loop beats setting polars up for the block
 SAMPLE_LINES = 200
 NOT_UTF8 = ("the line is not UTF-8 text", "re-write the log as UTF-8, or pass --skip-bad")
 
@@ -24,7 +25,7 @@ def batches(item: files.Input, skip_bytes: int, first_line: int, reject) -> Iter
     line = first_line
     for block in _blocks(item, skip_bytes):
         count = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
-        split = _split(block, count)
+        split = _split(block, count) if len(block) >= SMALL_BLOCK else None
         numbers, records = _by_polars(split, line, reject) if split is not None else _by_python(block, line, reject)
         yield numbers, records, count, len(block)
         line += count

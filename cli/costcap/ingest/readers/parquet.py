@@ -1,4 +1,5 @@
-"""Parquet files whose columns are a log's fields (what log shippers write), hive partition keys included.
+"""Parquet files whose columns are a log's fields (what log shippers write); hive partition keys join each record
+as every partitioned file's do (ingest/calls.py).
 
 Each row becomes one record, numbered by its row, and goes on as JSON text to the same one SQL statement that makes
 calls of every other log (ingest/calls.py): a preset maps its columns exactly as it maps a JSON line's keys.
@@ -6,9 +7,7 @@ calls of every other log (ingest/calls.py): a preset maps its columns exactly as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from costcap.errors import InputError
 from costcap.ingest import files
@@ -16,21 +15,10 @@ from costcap.ingest import files
 MAGIC = b"PAR1"
 BATCH_ROWS = 200_000
 SAMPLE_ROWS = 200
-_PARTITION = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=(.+)$")
 
 
 def looks_like(data: bytes) -> bool:
     return data.startswith(MAGIC)
-
-
-def partitions(name: str) -> dict[str, str]:
-    """The hive partition keys in the folders of a path: logs/day=2026-11-03/feature=daily/x.parquet."""
-    found = {}
-    for part in PurePosixPath(name.replace("\\", "/")).parts[:-1]:
-        match = _PARTITION.match(part)
-        if match:
-            found[match.group(1)] = match.group(2)
-    return found
 
 
 def _frames(item: files.Input, rows: int) -> Iterator:
@@ -38,17 +26,38 @@ def _frames(item: files.Input, rows: int) -> Iterator:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    keys = partitions(item.name)
     try:
         table = pq.ParquetFile(item.path)
         for batch in table.iter_batches(batch_size=rows):
-            frame = pl.from_arrow(batch)
-            frame = frame.with_columns([pl.lit(v).alias(k) for k, v in keys.items() if k not in frame.columns])
+            frame = _portable(pl.from_arrow(batch))
             naive = [c for c, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone is None]
             # a time with no zone is read as UTC, as every other log's is
             yield frame.with_columns([pl.col(c).dt.replace_time_zone("UTC") for c in naive])
     except (pa.ArrowException, OSError) as exc:
         raise InputError(item.name, None, f"not a readable Parquet file ({exc})", "write it again, or leave it out") from None
+
+
+def _portable(frame):
+    """Columns JSON text can carry as the reader meant them: bytes as text (0x-hex where they are not UTF-8, which no
+    call field reads), and a float column that holds NaN or infinity as text, so the one place that makes calls
+    refuses that row by name instead of reading a missing count as 0."""
+    import polars as pl
+
+    changed = []
+    for name, kind in frame.schema.items():
+        if kind == pl.Binary:
+            values = [None if v is None else _text(v) for v in frame[name].to_list()]
+            changed.append(pl.Series(name, values, dtype=pl.String))
+        elif kind.is_float() and not frame[name].is_finite().fill_null(True).all():
+            changed.append(frame[name].cast(pl.String))
+    return frame.with_columns(changed) if changed else frame
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return "0x" + value.hex()
 
 
 def _texts(frame) -> list[str]:
