@@ -2,6 +2,8 @@
 SELECT line, problem FROM (
     SELECT line, CASE
         WHEN start_time IS NULL AND start_time_iso IS NULL THEN 'the row has no start_time'
+        WHEN bucket_time(start_time, start_time_iso) IS NULL AND abs(utc_offset_minutes(start_time_iso)) > 840
+            THEN 'start_time_iso ' || start_time_iso || ' has a UTC offset beyond 14:00, which no time zone has'
         WHEN bucket_time(start_time, start_time_iso) IS NULL THEN 'start_time ' || coalesce(start_time, start_time_iso) || ' is not a time from 1970 to 9999'
         WHEN bucket_time(start_time, start_time_iso) > $now + INTERVAL 1 DAY THEN 'start_time is in the future'
         WHEN coalesce(end_time, end_time_iso) IS NOT NULL AND bucket_time(end_time, end_time_iso) IS NULL

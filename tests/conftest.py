@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,7 @@ from costcap.main import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DATA = ROOT / "sample_data"
+SECRET = "costcap-test-secret-never-shown"
 
 
 @pytest.fixture(autouse=True)
@@ -93,3 +98,40 @@ def write_stdlib_structlog(path: Path, renderer, events: list[dict], noise: str 
         std.info(noise)
     handler.close()
     return path
+
+
+@pytest.fixture
+def s3_server(monkeypatch):
+    """A local S3-compatible server (moto's server mode) on 127.0.0.1, and the environment that points at it."""
+    moto_server = pytest.importorskip("moto.server", reason="moto[server] is a test extra")
+    pytest.importorskip("s3fs", reason="s3fs is a test extra (and costcap[s3])")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "costcap-test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    import boto3
+
+    client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1")
+    client.create_bucket(Bucket="team-logs")
+    yield client
+    server.stop()
+
+
+def without_root_powers(*command: str, **how) -> subprocess.CompletedProcess:
+    """Run a command as this user, but as file permissions bind a user who is not root: a test of an unreadable or
+    read-only file means something under CI's root too (root keeps its uid but loses the power to override modes)."""
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: file permissions cannot be made to bind")
+        prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+    return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120, **how)
+
+
+def costcap_command() -> list[str]:
+    return [sys.executable, "-m", "costcap"]

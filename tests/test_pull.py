@@ -251,7 +251,7 @@ def test_a_server_that_trickles_is_given_up_on(api):
     serve_sample_data(api)
     api.trickle = 0.5  # one byte every half second: a read timeout never fires
     result = run("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url, "--timeout", "2")
-    assert result.exit_code == 1 and "no complete answer within 2 s" in result.stderr
+    assert result.exit_code == 1 and "no complete answer from http://127.0.0.1" in result.stderr and "within 2 s" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 import structlog
 
-from conftest import ok, run, write_structlog
+from conftest import SECRET, ok, run, write_structlog
 
 JSON = structlog.processors.JSONRenderer()
-SECRET = "costcap-test-secret-never-shown"
 
 
 def call(day: str, i: int, feature: str = "daily") -> dict:
@@ -71,28 +68,6 @@ def test_a_damaged_parquet_file_is_one_line(tmp_path):
     bad.write_bytes(b"PAR1" + b"\x00" * 64)
     done = run("ingest", str(bad))
     assert done.exit_code == 1 and "not a readable Parquet file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
-
-
-@pytest.fixture
-def s3_server(monkeypatch):
-    """A local S3-compatible server (moto's server mode) on 127.0.0.1, and the environment that points at it."""
-    moto_server = pytest.importorskip("moto.server", reason="moto[server] is a test extra")
-    pytest.importorskip("s3fs", reason="s3fs is a test extra (and costcap[s3])")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "costcap-test-key")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    import boto3
-
-    client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1")
-    client.create_bucket(Bucket="team-logs")
-    yield client
-    server.stop()
 
 
 def test_logs_in_s3_are_read_by_url_and_glob_with_credentials_never_shown(tmp_path, s3_server):

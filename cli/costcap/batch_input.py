@@ -42,6 +42,10 @@ def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, t
 
 
 def _lines(path: Path):
+    if path.is_dir():
+        raise CostcapError(f"{path}: is a folder, not a Batch API input file (name the .jsonl file)")
+    if path.exists() and not path.is_file():
+        raise CostcapError(f"{path}: not a regular file (a device, pipe or socket); save the requests to a file first")
     try:
         with open(path, "rb") as fh:
             for line_no, raw in enumerate(fh, start=1):
@@ -49,6 +53,10 @@ def _lines(path: Path):
                     yield line_no, raw
     except FileNotFoundError:
         raise CostcapError(f"{path}: no such file (check the path)") from None
+    except PermissionError:
+        raise CostcapError(f"{path}: permission denied (make the requests file readable)") from None
+    except OSError as exc:
+        raise CostcapError(f"{path}: cannot read the requests file ({exc.strerror or exc})") from None
 
 
 def _body(path: Path, line_no: int, raw: bytes) -> dict:

@@ -36,12 +36,23 @@ class Settings:
     def check(self) -> None:
         if self.by not in GROUP_KEYS:
             raise CostcapError(f"--by {self.by!r}: use one of {', '.join(GROUP_KEYS)}")
-        if not 0 < self.percentile <= 100:
+        if not self.percentile.is_finite() or not 0 < self.percentile <= 100:
             raise CostcapError(f"--percentile {self.percentile}: use a number above 0 and at most 100")
-        if self.safety <= 0:
-            raise CostcapError(f"--safety {self.safety}: use a factor above 0, e.g. 1.2")
-        if self.round_to < 1 or self.min_calls < 1:
-            raise CostcapError("--round and --min-calls take whole numbers of at least 1")
+        check_safety(self.safety, self.round_to)
+        if not 1 <= self.min_calls <= MAX_COUNT:
+            raise CostcapError(f"--min-calls {self.min_calls}: use a whole number from 1 to {MAX_COUNT:,}")
+
+
+MAX_COUNT = 1_000_000_000  # no option counts more calls, words, items or tokens than this
+MAX_SAFETY = 100
+
+
+def check_safety(safety: Decimal, round_to: int) -> None:
+    """--safety above 0 and at most 100; --round a whole number from 1 up."""
+    if not safety.is_finite() or not 0 < safety <= MAX_SAFETY:
+        raise CostcapError(f"--safety {safety}: use a factor above 0 and at most {MAX_SAFETY}, e.g. 1.2")
+    if not 1 <= round_to <= MAX_COUNT:
+        raise CostcapError(f"--round {round_to}: use a whole number from 1 to {MAX_COUNT:,}")
 
 
 @dataclass
@@ -150,13 +161,13 @@ class Spec:
 
     @property
     def max_tokens(self) -> int:
-        given = {"--words": self.words, "--items": self.items, "--tokens-per-word": self.tokens_per_word,
-                 "--safety": self.safety}  # fmt: skip
+        given = {"--words": self.words, "--items": self.items, "--tokens-per-word": self.tokens_per_word}
         for flag, value in given.items():
-            if value <= 0:
+            if not Decimal(value).is_finite() or not 0 < value <= MAX_COUNT:
                 said = "is missing" if value == 0 and flag in ("--words", "--items") else f"is {value}"
                 raise CostcapError(f"{flag} {said}: a spec needs --words (per item) and --items (per call), each above "
-                                   "0, e.g. --words 150 --items 60")  # fmt: skip
+                                   f"0 and at most {MAX_COUNT:,}, e.g. --words 150 --items 60")  # fmt: skip
+        check_safety(self.safety, self.round_to)
         return cap(self.safety, self.words * self.items * self.tokens_per_word, self.round_to)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
+from costcap.waits import Limits
 from costcap.ingest.presets import call_fields, parts
 
 FILE_NAME = "costcap.toml"
@@ -20,6 +21,9 @@ KEYS = {
               "batch_features": "features that never need a synchronous answer (a list of names)",
               "min_calls": "calls a group needs before budget and audit recommend a cap (default 10)"},
     "fields": {"*": "NAME = \"KEY\": read a call field from another key of the logs"},
+    "network": {"connect_timeout": "seconds to wait for a server to accept a connection (default 10)",
+                "read_timeout": "seconds to wait for each read from a server (default 60)",
+                "total_timeout": "seconds one URL input or one pull may take in all (default 3600)"},
 }  # fmt: skip
 # --config FILE, set once by the command line before any command runs
 chosen: Path | None = None
@@ -38,7 +42,7 @@ def store_path(given: str, default: str) -> str:
     if given != default:
         return given
     named = _section(path_for(), "store").get("path")
-    if named is not None and not isinstance(named, str):
+    if named is not None and (not isinstance(named, str) or "\x00" in named):
         raise CostcapError(f"{path_for()}: [store] path must be a file name, e.g. path = \"spend.duckdb\"")
     return str(path_for().parent / named) if named else given
 
@@ -49,6 +53,21 @@ def audit_number(directory: Path, key: str, default: int, low: int, high: int) -
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise CostcapError(f"{path_for(directory)}: [audit] {key} = {value!r}: write a whole number from {low} to {high}")
     return value
+
+
+def network_limits(directory: Path | None = None) -> Limits:
+    """[network] connect_timeout, read_timeout and total_timeout (seconds, 0.1 to a day), else the defaults."""
+    path = path_for(directory)
+    section = _section(path, "network")
+    found = {}
+    for key, field in (("connect_timeout", "connect_s"), ("read_timeout", "read_s"), ("total_timeout", "total_s")):
+        value = section.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.1 <= value <= 86400:
+            raise CostcapError(f"{path}: [network] {key} = {value!r}: write a number of seconds from 0.1 to 86400")
+        found[field] = float(value)
+    return Limits(**found)
 
 
 def _section(path: Path, name: str) -> dict:
@@ -95,7 +114,7 @@ def prices_file(directory: Path | None = None) -> str | None:
     path = path_for(directory)
     section = _read(path).get("prices", {})
     named = section.get("file") if isinstance(section, dict) else None
-    if section and not isinstance(named, str):
+    if section and (not isinstance(named, str) or "\x00" in named):
         raise CostcapError(f"{path}: [prices] must name a price file, e.g. file = \"litellm_prices.json\"")
     return str(path.parent / named) if named else None
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 
-from costcap import __version__
+from costcap import __version__, redact
 
 # Typer's own rendering of `costcap --help` at 80 columns, stored once; tests/test_layout.py renders it again and
 # fails when the commands or their docstrings have changed (COSTCAP_UPDATE_GOLDEN=1 rewrites it).
@@ -34,19 +35,25 @@ def _run_app() -> None:
 
     from costcap.main import app
 
+    redact.remember_environment()
     try:
         # without standalone mode Click hands back the exit code of a command that ended with typer.Exit
         code = app(prog_name="costcap", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        sys.stderr.write("Error: interrupted: nothing from this run was stored\n")
+        from costcap.errors import Interrupted
+
+        sys.stderr.write(f"Error: {Interrupted()}\n")
         sys.exit(130)
     except TyperException as exc:  # Typer's usage errors: a bad option or value, a missing argument
         ctx = getattr(exc, "ctx", None)
         command = ctx.command_path if ctx is not None else "costcap"
         message = " ".join(exc.format_message().split())
-        sys.stderr.write(f"Error: {message} (see `{command} --help`)\n")
+        sys.stderr.write(redact.text(f"Error: {message} (see `{command} --help`)\n"))
         sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # a bug: its traceback, with every secret this run knows taken out
+        sys.stderr.write(redact.text("".join(traceback.format_exception(exc))))
+        sys.exit(1)
     if isinstance(code, int):
         sys.exit(code)

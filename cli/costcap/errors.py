@@ -18,10 +18,16 @@ class StoreBusyError(CostcapError):
     """Another process holds the store's lock."""
 
 
-class Interrupted(Exception):
-    """Ctrl-C after the store's COMMIT ran: what was being stored landed."""
+# what this run has committed to a store so far ("the ingest of 3 files"), for the truth after a Ctrl-C
+LANDED: list[str] = []
 
-    def __init__(self, landed: bool):
-        self.landed = landed
-        super().__init__("interrupted after the store was saved: everything from this run landed" if landed else
+
+class Interrupted(Exception):
+    """Ctrl-C: the message says what this run committed before it, if anything (a transaction in flight is rolled
+    back; one whose COMMIT ran has landed)."""
+
+    def __init__(self, landed: bool = False):
+        self.landed = landed or bool(LANDED)
+        done = "; ".join(LANDED) or "everything from this run"
+        super().__init__(f"interrupted after the store was saved: {done} landed" if self.landed else
                          "interrupted: nothing from this run was stored")  # fmt: skip

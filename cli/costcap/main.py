@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import __version__, config, output
+from costcap import __version__, config, output, redact
 from costcap.commands import audit as audit_command
 from costcap.commands import budget as budget_command
 from costcap.commands import estimate as estimate_command
@@ -19,6 +19,7 @@ from costcap.commands import report as report_command
 from costcap.commands import sources as sources_command
 from costcap.commands import tokens as tokens_command
 from costcap.commands import user_errors
+from costcap.errors import LANDED
 
 app = typer.Typer(
     help="Audit and plan OpenAI API spend from usage exports, Batch output and structlog token logs.",
@@ -45,6 +46,8 @@ def main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr; warnings and errors still show.")] = False,
 ) -> None:
     """Audit and plan OpenAI API spend."""
+    redact.remember_environment()
+    LANDED.clear()  # a new command: nothing of it has landed yet
     config.chosen = config_file
     output.quiet = quiet
 

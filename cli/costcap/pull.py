@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-import threading
 from time import monotonic
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+from costcap import redact, userfile
 from costcap.endpoints import ENDPOINTS, Endpoint
 from costcap.errors import CostcapError
 from costcap.ingest import FileResult, Request, ingest
 from costcap.ingest.readers import api_pages
 from costcap.ingest.records import Options
 from costcap.store import Store
+from costcap.waits import Limits, within
 
 USAGE_GROUPS = ("model", "project_id", "api_key_id", "batch", "service_tier", "user_id")
 COST_GROUPS = ["line_item", "project_id"]
@@ -25,7 +26,6 @@ BUCKET_LIMITS = {"1d": 31, "1h": 168}  # the most buckets one page may hold
 COST_LIMIT = 180
 DEFAULT_KEY_ENV = "OPENAI_ADMIN_KEY"
 REQUEST_DEADLINE_S = 300.0  # one request, the SDK's retries included: a server that trickles bytes is given up on
-TOTAL_DEADLINE_S = 3600.0
 Progress = Callable[[int, int], None]
 
 
@@ -40,7 +40,7 @@ class PullRequest:
     save_dir: Path | None = None
     max_retries: int = 5
     request_deadline_s: float = REQUEST_DEADLINE_S
-    total_deadline_s: float = TOTAL_DEADLINE_S
+    limits: Limits = field(default_factory=Limits)  # connect and read timeouts, and the whole pull's
 
     def check(self, today: date) -> None:
         if self.bucket not in BUCKET_LIMITS:
@@ -108,14 +108,19 @@ def _client(request: PullRequest):
             f"${request.key_env} is not set: put an OpenAI Admin key (sk-admin-...) in it, or name another variable"
             " with --admin-key-env"
         )
+    redact.remember(key)
+    if not key.isascii() or not key.isprintable():
+        raise CostcapError(f"${request.key_env} holds characters no API key has (only printable ASCII): paste the "
+                           "Admin key again, without quotes or spaces")  # fmt: skip
     import openai
 
+    redact.remember(key)
     # the SDK's debug logging prints request options; the key must never reach a log
     for name in ("openai", "httpx", "httpx2", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     return openai.OpenAI(
         api_key="not-used-by-costcap", admin_api_key=key, base_url=request.base_url, max_retries=request.max_retries,
-        timeout=60,
+        timeout=openai.Timeout(request.limits.read_s, connect=request.limits.connect_s),
     )  # fmt: skip
 
 
@@ -126,7 +131,7 @@ class _Fetcher:
     def __init__(self, request: PullRequest, progress: Progress | None, expected: int, buckets: dict[str, int]):
         self.request, self.progress, self.expected, self.done = request, progress, expected, 0
         self.buckets = buckets
-        self.ends = monotonic() + request.total_deadline_s
+        self.ends = monotonic() + request.limits.total_s
 
     def pages(self, endpoint: str, method, start: int, end: int, params: dict) -> list[str]:
         import openai
@@ -157,26 +162,15 @@ class _Fetcher:
         raise CostcapError(f"{endpoint}: the API sent more pages than the range has buckets ({most}); try again later")
 
     def _within(self, endpoint: str, call):
-        """call() in a worker thread, given up on (the thread left behind) past the request or total deadline."""
+        """call() given up on (the thread left behind) past the request's deadline or the pull's."""
         left = min(self.request.request_deadline_s, self.ends - monotonic())
+        total = self.request.limits.total_s
         if left <= 0:
-            raise CostcapError(f"the pull took longer than {self.request.total_deadline_s:.0f} s in all; pull a shorter range")
-        box: dict = {}
-
-        def run() -> None:
-            try:
-                box["value"] = call()
-            except BaseException as exc:  # handed to the caller's thread below
-                box["error"] = exc
-
-        worker = threading.Thread(target=run, daemon=True)
-        worker.start()
-        worker.join(left)
-        if worker.is_alive():
-            raise CostcapError(f"{endpoint}: no complete answer within {left:.0f} s; try again later (or raise --timeout)")
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
+            raise CostcapError(f"the pull took longer than {total:.0f} s in all; pull a shorter range, or raise "
+                               "[network] total_timeout in costcap.toml")  # fmt: skip
+        server = redact.url(self.request.base_url or "https://api.openai.com")
+        return within(call, left, lambda: CostcapError(
+            f"{endpoint}: no complete answer from {server} within {left:.0f} s; try again later (or raise --timeout)"))
 
     def _refused(self, endpoint: str, status: int) -> CostcapError:
         # never echo the server's message: for a bad key it quotes part of the key
@@ -211,5 +205,5 @@ def _unix(moment: datetime) -> int:
 def _write(path: Path, pages: list[str]) -> Path:
     # JSON allows a raw line break only between tokens (inside strings it is escaped), so a page fits on one line;
     # U+2028 and the other Unicode breaks may sit raw inside a string and stay as they are
-    path.write_text("".join(text.replace("\r", " ").replace("\n", " ") + "\n" for text in pages), encoding="utf-8")
-    return path
+    text = "".join(page.replace("\r", " ").replace("\n", " ") + "\n" for page in pages)
+    return userfile.write_text(path, text, "a saved API page")

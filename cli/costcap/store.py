@@ -10,14 +10,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from costcap import endpoints, sql
-from costcap.errors import CostcapError, Interrupted, StoreBusyError
+from costcap.errors import LANDED, CostcapError, Interrupted, StoreBusyError
 from costcap.prices import (
     LONG_INPUT_FLOOR, MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro,
 )
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Each version lists the statements that bring a store from the version before it.
 MIGRATIONS = {
     1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
@@ -27,7 +27,8 @@ MIGRATIONS = {
     5: ["create_table_output_counts"],  # counted in 6, with the columns 6 adds
     6: ["add_output_count_prices", "count_outputs", "create_tables_call_aggregates", "clear_call_aggregates",
         "create_table_touched_runs", "count_call_groups", "count_order_groups", "count_call_values",
-        "count_call_minutes", "touch_runs", "refresh_retry_groups"],
+        "count_call_minutes"],
+    7: ["add_call_identity", "touch_runs", "refresh_retry_groups"],  # retries are ordered by line and item
 }
 SESSION_OBJECTS = [
     "create_price_tables",
@@ -35,6 +36,7 @@ SESSION_OBJECTS = [
     "create_macro_count_ok",
     "create_macro_as_count",
     "create_macro_in_span",
+    "create_macro_utc_offset",
     "create_macro_bucket_time",
     "create_macro_json_string",
     "create_macro_json_unquoted",
@@ -49,11 +51,15 @@ SESSION_OBJECTS = [
     "create_table_service_tiers",
     "create_table_usage_endpoints",
     "create_table_touched_runs",
+    "create_table_settle_keys",
     "create_macro_counted_quantiles",
     "create_macro_priced",
     "create_view_priced_calls",
     "create_view_priced_usage",
 ]
+# the tables every command may read: a store without one of them is damaged
+TABLES = ("meta", "sources", "source_copies", "calls", "call_copies", "usage", "costs", "output_counts", "call_groups",
+          "order_groups", "call_values", "call_minutes", "retry_groups")  # fmt: skip
 # No extension is ever downloaded: the ones costcap uses (json, icu) are built into the wheel.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -68,24 +74,34 @@ class Store:
 
     def __init__(self, path: str, catalog: Catalog, create: bool = False, read_only: bool = False):
         """Open a costcap store; `create` (ingest, pull) makes a new one where no file is; `read_only` (audit,
-        budget, estimate) never writes to it. Any other file, a DuckDB database of another tool included, is refused
-        before anything is written to it."""
+        budget, estimate) never writes to it. Any other file, a DuckDB database of another tool included, a store
+        of a newer costcap, a damaged one, is refused before anything is written to it."""
         self.path = path
         self.catalog = catalog
         existed = path != MEMORY and Path(path).exists()
         if path != MEMORY and not existed and not create:
             raise CostcapError(f"no store at {path}: run `costcap ingest FILES` first (or pass --db)")
+        self.created = path != MEMORY and not existed  # removed again on close when nothing was stored in it
         if existed:
             _check_is_duckdb(path)
+            _check_version(path, writing=not read_only)
         self.con = _connect(path, read_only=read_only and existed)
         self.read_only = read_only and existed
         self.session_aggregates = False  # aggregates built for this session's prices (aggregates.fit_prices)
+        try:
+            self._open(existed)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self, existed: bool) -> None:
         if existed:
             self._check_is_costcap()
         self.con.execute("SET TimeZone = 'UTC'")
         # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
         self.con.execute("SET enable_progress_bar = false")
         self._migrate()
+        self._check_tables()
         self.con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
         self.con.execute(price_key_macro())  # the one fine-tune rule, rendered from prices.price_key
         self.con.execute(endpoints.line_item_macro())  # the one reading of cost line items
@@ -113,15 +129,21 @@ class Store:
 
     def _query(self, name: str, params: dict):
         """The file's statements in order, each given the $params it names; the last one's result."""
+        import duckdb
+
         found = None
-        for statement, names in sql.statements(name):
-            found = self.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
+        try:
+            for statement, names in sql.statements(name):
+                found = self.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
+        except duckdb.IOException as exc:
+            raise damaged(exc, self.path) or exc from None
         return found
 
     @contextmanager
-    def transaction(self, commit: bool = True):
+    def transaction(self, commit: bool = True, what: str = "a change to the store"):
         """All or nothing: roll back on any error, so no half-written ingest ever lands; commit=False always rolls back.
-        A full disk or a file-size limit is one error naming the store; an interrupt says whether anything landed."""
+        A full disk or a file-size limit is one error naming the store; an interrupt says whether anything landed
+        (`what` names this transaction once it has)."""
         import duckdb
 
         self.con.execute("BEGIN TRANSACTION")
@@ -139,11 +161,15 @@ class Store:
             self.con.execute("COMMIT" if commit else "ROLLBACK")
         except (KeyboardInterrupt, duckdb.InterruptException):
             # DuckDB finishes a COMMIT before Python sees the signal: everything landed
+            if commit:
+                LANDED.append(f"{what} ({self.path})")
             raise Interrupted(landed=commit) from None
         except duckdb.Error as exc:
             self._roll_back()
             raise CostcapError(f"{self.path}: {_out_of_space(exc) or _first_line(exc)} while saving the store: "
                                "nothing was stored") from None  # fmt: skip
+        if commit:
+            LANDED.append(f"{what} ({self.path})")
 
     def _roll_back(self) -> None:
         """Roll back, quietly: a transaction DuckDB already aborted has nothing left to undo."""
@@ -155,7 +181,22 @@ class Store:
             pass
 
     def close(self) -> None:
+        """Close the connection; a store this run created and stored nothing in is removed again, so a failed or
+        empty first ingest leaves no file behind."""
+        empty = self.created and not self._holds_anything()
         self.con.close()
+        if empty:
+            for leftover in (self.path, self.path + ".wal"):
+                Path(leftover).unlink(missing_ok=True)
+            self.created = False
+
+    def _holds_anything(self) -> bool:
+        import duckdb
+
+        try:
+            return bool(self.con.execute("SELECT count(*) FROM sources").fetchone()[0])
+        except duckdb.Error:
+            return False
 
     def __enter__(self) -> Store:
         return self
@@ -177,6 +218,14 @@ class Store:
                 " nothing was written to it"
             )
 
+    def _check_tables(self) -> None:
+        """Every table costcap reads is there: a store someone edited by hand is said to be damaged, not a traceback."""
+        found = {row[0] for row in self.con.execute(sql.load("list_tables")).fetchall()}
+        missing = [t for t in TABLES if t not in found]
+        if missing:
+            raise CostcapError(f"{self.path}: the store is damaged: its table {missing[0]} is missing; restore the "
+                               "store from a copy, or start a new one with another --db and ingest again")  # fmt: skip
+
     def _migrate(self) -> None:
         if not self.read_only:
             self.con.execute(sql.load("create_table_meta"))
@@ -193,12 +242,14 @@ class Store:
                 f"{self.path}: the store has schema version {version}; this costcap reads {SCHEMA_VERSION}. Run any "
                 "`costcap ingest` on it once to upgrade it (this command only reads)"
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with self.transaction():
+        if version == SCHEMA_VERSION:
+            return
+        with self.transaction(what=f"the store's upgrade to schema {SCHEMA_VERSION}"):  # all or none, never between
+            for target in range(version + 1, SCHEMA_VERSION + 1):
                 for name in MIGRATIONS[target]:
                     # a statement that fills a table per source does it for every source here
-                    self._query(name, {"source_id": None, "floor": LONG_INPUT_FLOOR})
-                self.execute("set_schema_version", version=target)
+                    self._query(name, {"every": True, "sources": [], "floor": LONG_INPUT_FLOOR})
+            self.execute("set_schema_version", version=SCHEMA_VERSION)
 
     def _load_prices(self) -> None:
         self._insert_all("price_rates", price_rate_rows(self.catalog))
@@ -237,6 +288,40 @@ def _check_is_duckdb(path: str) -> None:
         raise CostcapError(f"{path}: not a costcap store ({what}); choose another --db, nothing was written to it")
 
 
+def store_is_current(path: str) -> bool:
+    """Whether a costcap store of this costcap's schema version is at `path` (no file, or an older store: False; a
+    newer or damaged one is refused as any open refuses it)."""
+    if path == MEMORY or not Path(path).is_file():
+        return False
+    _check_is_duckdb(path)
+    return _check_version(path, writing=False) in (None, SCHEMA_VERSION)
+
+
+def _check_version(path: str, writing: bool) -> int | None:
+    """Look at a store's schema version through a read-only connection before opening it to write: a store of a newer
+    costcap is refused unchanged; a version that is not a number is damage. A read-only file is said. Returns the
+    version (None: not a costcap store, which the open says)."""
+    import duckdb
+
+    con = _connect(path, read_only=True)
+    try:
+        found = con.execute(sql.load("peek_schema_version")).fetchall()
+    except duckdb.Error:
+        found = []  # not a costcap store: said once the store is opened
+    finally:
+        con.close()
+    if found and found[0][1] is None:
+        raise CostcapError(f"{path}: the store is damaged: its schema version {found[0][0]!r} is not a number; restore "
+                           "it from a copy, or choose another --db")  # fmt: skip
+    if found and found[0][1] > SCHEMA_VERSION:
+        raise CostcapError(f"{path}: the store was written by a newer costcap (schema version {found[0][1]}; this "
+                           f"costcap knows {SCHEMA_VERSION}): upgrade costcap to read it; the store was left unchanged")  # fmt: skip
+    if writing and not os.access(path, os.W_OK):
+        raise CostcapError(f"{path}: the store is read-only (make it writable, e.g. chmod u+w, or work on a copy); "
+                           "commands that only read it, such as audit, still can")  # fmt: skip
+    return found[0][1] if found else None
+
+
 def _connect(path: str, read_only: bool = False):
     import duckdb  # here, not at the top: `costcap CMD --help` need not load DuckDB
 
@@ -255,6 +340,17 @@ def _connect(path: str, read_only: bool = False):
                            "restore it from a copy or choose another --db") from None  # fmt: skip
     except duckdb.Error as exc:
         raise CostcapError(f"{path}: not a costcap store ({_first_line(exc)}; choose another --db)") from None
+
+
+def damaged(exc: BaseException, path: str | None = None) -> CostcapError | None:
+    """The one-line error for a store whose file is cut short or corrupt, found while reading it; None for any
+    other error."""
+    text = str(exc)
+    if not any(sign in text for sign in ("Could not read enough bytes", "checksum", "Corrupt", "corrupt")):
+        return None
+    where = f"{path}: " if path else ""
+    return CostcapError(f"{where}the store is damaged or cut short ({_first_line(exc)}); restore it from a copy, "
+                        "or choose another --db")  # fmt: skip
 
 
 def interrupted(exc: BaseException | None) -> bool:

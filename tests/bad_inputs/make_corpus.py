@@ -46,7 +46,7 @@ PLAN = (
     '[candidates]\nmodels = ["gpt-4o"]\nbatch_sizes = [3]\nbatch_api = [false]\n[failure_rate]\n3 = 0.02\n'
 )
 GOOD_USAGE = USAGE_HEAD + "\n" + usage() + "\n"
-CASES: dict[str, bytes | str] = {
+CASES: dict[str, object] = {
     "empty.csv": "",
     "blank_lines.log": "\n\n   \n",
     "binary.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
@@ -119,11 +119,32 @@ CASES: dict[str, bytes | str] = {
     "plan_misspelt_key.toml": PLAN.replace("item_output_tokens", "item_ouput_tokens"),
     "plan_missing_size.toml": PLAN.replace("prompt_tokens = 1000\n", ""),
     "plan_endless_retries.toml": PLAN.replace("items = 60", "items = 60\nmax_retries = 1000000000"),
+    "log_offset_beyond_14h.jsonl": log().replace("2026-11-01T10:00:00Z", "2026-11-01T10:00:00+25:00") + "\n",
+    "log_infinite_tokens.jsonl": log(prompt="Infinity") + "\n",
+    "usage_iso_offset_beyond_14h.csv": USAGE_HEAD + "\n" + usage(start="", start_iso="2026-11-01T00:00:00+25:00") + "\n",
+}
+
+
+def parquet(**columns) -> bytes:
+    """A Parquet file of one row per value, written by pyarrow as a log shipper would."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.table(columns), sink)
+    return sink.getvalue().to_pybytes()
+
+
+PARQUET_ROW = {"event": ["llm_call"], "model": ["gpt-4o-mini"], "completion_tokens": [20], "timestamp": ["2026-11-01T10:00:00Z"]}
+CASES |= {
+    "parquet_nan_tokens.parquet": lambda: parquet(**PARQUET_ROW, prompt_tokens=[float("nan")]),
+    "parquet_binary_column.parquet": lambda: parquet(**PARQUET_ROW, prompt_tokens=[100], blob=[b"\xff\x00raw"]),
 }
 
 
 def main() -> None:
     for name, content in CASES.items():
+        content = content() if callable(content) else content
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         (HERE / name).write_bytes(data)
     print(f"wrote {len(CASES)} files to {HERE}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -17,7 +18,7 @@ from costcap.ingest import FileResult, Request, ingest as ingest_files
 from costcap.ingest.presets import presets
 from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
-from costcap.store import DEFAULT_PATH, MEMORY, Store, interrupted
+from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, store_is_current
 
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
@@ -79,10 +80,18 @@ def load_catalog(prices_file: str | None, db: str | None = None) -> price_catalo
     return found
 
 
-def open_store(db: str, prices_file: str | None, **how) -> Store:
-    """The store --db names (else the configuration's [store] path), with the prices that apply to it."""
+def open_store(db: str, prices_file: str | None, dry_run: bool = False, **how) -> Store:
+    """The store --db names (else the configuration's [store] path), with the prices that apply to it. A dry run
+    never creates, upgrades or writes a store: with none there, or one this costcap would first upgrade, it reads
+    into a throwaway store instead, and says so."""
     path = config.store_path(db, DEFAULT_PATH)
-    return Store(path, load_catalog(prices_file, path), **how)
+    catalog = load_catalog(prices_file, path)
+    if dry_run and not store_is_current(path):
+        if os.path.exists(path):
+            output.note(f"{path}: the store needs an upgrade this dry run will not make; files are read on their own, "
+                        "not checked against what the store holds")  # fmt: skip
+        return Store(MEMORY, catalog)
+    return Store(path, catalog, **how)
 
 
 def _store_folder(db: str | None):
@@ -92,7 +101,8 @@ def _store_folder(db: str | None):
 
 
 def user_errors(command):
-    """Show a CostcapError as one `Error: ...` line on stderr and exit 1; anything else is a bug and keeps its traceback."""
+    """Show a CostcapError as one `Error: ...` line on stderr and exit 1 (and Ctrl-C as one line saying what landed,
+    exit 130); anything else is a bug and keeps its traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -104,11 +114,14 @@ def user_errors(command):
         except Interrupted as exc:
             output.error(str(exc))
             raise typer.Exit(INTERRUPTED) from None
-        except (KeyboardInterrupt, RuntimeError) as exc:
+        except (KeyboardInterrupt, Exception) as exc:
+            broken = damaged(exc)  # a store cut short, met while a query read it
+            if broken is not None:
+                output.error(str(broken))
+                raise typer.Exit(1) from None
             if not interrupted(exc):  # DuckDB reports Ctrl-C as RuntimeError("Query interrupted")
                 raise
-            # every write is one transaction, rolled back on the way here
-            output.error(str(Interrupted(landed=False)))
+            output.error(str(Interrupted()))  # what committed before the signal, if anything, is said
             raise typer.Exit(INTERRUPTED) from None
 
     return wrapper
@@ -148,6 +161,6 @@ def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[File
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
     options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset.value if flags.preset else None)
     request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force,
-                      recursive=flags.recursive)  # fmt: skip
+                      recursive=flags.recursive, limits=config.network_limits(store.directory))  # fmt: skip
     with output.progress_bar("ingesting") as progress:
         return ingest_files(store, request, progress)

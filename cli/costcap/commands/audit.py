@@ -31,7 +31,7 @@ def audit(
     since: DayOption = None,
     until: DayOption = None,
     by: Annotated[By, typer.Option(help="Break the spend down by this (project and api_key come from the usage export).")] = By.feature,
-    top: Annotated[int, typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.")] = 20,
+    top: Annotated[int, typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.", min=0, max=1_000_000)] = 20,
     feature: Annotated[str | None, typer.Option("--feature", help="Narrow the whole report to this feature's calls.")] = None,
     model: ModelOption = None,
     kind: KindOption = Kind.auto,

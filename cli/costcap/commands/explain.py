@@ -21,7 +21,7 @@ def explain(
     day: DayOption = None,
     since: DayOption = None,
     until: DayOption = None,
-    top: Annotated[int, typer.Option(help="How many calls to show, dearest first.", min=1)] = 20,
+    top: Annotated[int, typer.Option(help="How many calls to show, dearest first.", min=1, max=1_000_000)] = 20,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: FormatOption = "table",

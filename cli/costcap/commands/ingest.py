@@ -37,7 +37,7 @@ def ingest(
 
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
-    with open_store(db, prices_file, create=True) as store:
+    with open_store(db, prices_file, create=True, dry_run=dry_run) as store:
         results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive))
     show(results, fmt)
     if dry_run and fmt != "json":
@@ -63,7 +63,14 @@ def _show_dry_run(results: list[FileResult]) -> None:
 
 
 def say_notes(results: list[FileResult]) -> None:
+    unreadable = [r for r in results if r.status == "unreadable"]
+    for r in unreadable:
+        output.warn(f"{output.inert(r.path)}: could not be read ({r.note}); left out (--skip-bad)")
+    if len(unreadable) > 1:
+        output.warn(f"{len(unreadable):,} files or folders could not be read and were left out.")
     for r in results:
+        if r.status == "link followed":
+            output.note(f"{output.inert(r.path)}: {output.inert(r.note or '')}; read once.")
         name = output.inert(r.path)
         if r.status == "unchanged":
             output.note(f"{name}: already in the store, unchanged; nothing added.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, pull as core
+from costcap import config, output, pull as core
 from costcap.commands import open_store, DayOption, DbOption, FormatOption, PricesOption
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
@@ -22,7 +22,7 @@ def pull(
     admin_key_env: Annotated[str, typer.Option(help="Environment variable holding the Admin key.")] = core.DEFAULT_KEY_ENV,
     base_url: Annotated[str | None, typer.Option(envvar="OPENAI_BASE_URL", help="API base URL (a proxy, a test server).")] = None,
     save: Annotated[Path | None, typer.Option(help="Also keep the raw pages (JSON lines) in this folder.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds one request may take, retries included.", min=1)] = core.REQUEST_DEADLINE_S,
+    timeout: Annotated[float, typer.Option(help="Seconds one request may take, retries included.", min=1, max=86_400)] = core.REQUEST_DEADLINE_S,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: FormatOption = "table",
@@ -35,8 +35,8 @@ def pull(
     if since is None:
         raise CostcapError("--since is required: the first UTC day to fetch, e.g. --since 2026-11-01")
     groups = [g.strip() for g in group_by.split(",") if g.strip()]
-    request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save,
-                               request_deadline_s=timeout)  # fmt: skip
     with open_store(db, prices_file, create=True) as store, output.progress_bar("pulling pages") as progress:
+        request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save,
+                                   request_deadline_s=timeout, limits=config.network_limits(store.directory))  # fmt: skip
         results = core.pull(store, request, progress)
     show(results, fmt)

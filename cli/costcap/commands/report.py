@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from costcap import estimate as estimate_core, output
+from costcap import estimate as estimate_core, output, userfile
 from costcap.commands.audit import say_warnings as audit_warnings, settings_for
 from costcap.commands.budget import say_notes as budget_notes
 from costcap.commands import (
@@ -46,6 +47,8 @@ def report(
     target = None if out == "-" else Path(out)
     if target is not None and target.is_dir():
         raise CostcapError(f"{out}: is a folder: give a file name, e.g. --output {target / DEFAULT_OUTPUT}")
+    if target is not None and target.exists() and not Path(os.path.realpath(target)).is_file():
+        raise CostcapError(f"{out}: not a regular file (a device, pipe or socket): give a file name for the report")
     planned = _plan(plan, prices_file, db) if plan else (None, None, None)
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
     with store:
@@ -66,12 +69,7 @@ def _write(doc, fmt: str, target: Path | None) -> None:
     if target is None:
         output.write(doc, fmt, sys.stdout)
         return
-    text = output.WRITERS[getattr(fmt, "value", fmt)](doc)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)  # a reader never sees half a page
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CostcapError(f"{target}: cannot write the report ({exc.strerror}): choose another --output") from None
-    output.note(f"Wrote {target} ({len(text.encode()) / 1024:,.0f} KiB): open it in a browser; it fetches nothing.")
+    text = output.render(doc, fmt)
+    written = userfile.write_text(target, text, "the report")  # a reader never sees half a page
+    shown = target if written == Path(os.path.realpath(target)) and not target.is_symlink() else f"{target} (-> {written})"
+    output.note(f"Wrote {shown} ({len(text.encode()) / 1024:,.0f} KiB): open it in a browser; it fetches nothing.")

@@ -7,7 +7,7 @@ import re
 from contextlib import contextmanager
 from decimal import Decimal
 
-from costcap import numbers
+from costcap import numbers, redact
 
 from rich.console import Console
 from rich.text import Text
@@ -57,17 +57,17 @@ quiet = False  # --quiet: notes are left out; warnings and errors are always sai
 
 
 def note(message: str) -> None:
-    """A message for the user on stderr, made inert whatever it quotes."""
+    """A message for the user on stderr, made inert whatever it quotes, with no secret in it."""
     if not quiet:
-        err.print(Text(inert(message)))
+        err.print(Text(inert(redact.text(message))))
 
 
 def warn(message: str) -> None:
-    err.print(Text("Warning: ", style="yellow"), Text(inert(message)), sep="")
+    err.print(Text("Warning: ", style="yellow"), Text(inert(redact.text(message))), sep="")
 
 
 def error(message: str) -> None:
-    err.print(Text("Error: ", style="bold red"), Text(inert(message)), sep="")
+    err.print(Text("Error: ", style="bold red"), Text(inert(redact.text(message))), sep="")
 
 
 @contextmanager
@@ -83,4 +83,4 @@ def progress_bar(label: str):
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-from costcap.output.writers import WRITERS, write  # noqa: E402,F401  (re-exported; the writers use the helpers above)
+from costcap.output.writers import WRITERS, render, write  # noqa: E402,F401  (re-exported; the writers use the helpers above)

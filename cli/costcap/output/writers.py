@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Callable
 
+from costcap import redact
 from costcap.document import KEY, Column, Doc, Section
 from costcap.output import _CONTROL, inert, md_escape, note, out_console
 from costcap.numbers import data_value, human, plain
@@ -25,13 +26,18 @@ def writer(name: str):
     return register
 
 
-def write(doc: Doc, fmt: str, out=None) -> None:
-    """Render `doc` in format `fmt` to stdout (or `out`); a format no writer has is a bug in the command."""
+def render(doc: Doc, fmt: str) -> str:
+    """`doc` as text in format `fmt`, with no secret in it; a format no writer has is a bug in the command."""
     fmt = getattr(fmt, "value", fmt)
     if fmt not in WRITERS:
         raise ValueError(f"{fmt!r} is not a format costcap can write ({', '.join(WRITERS)})")
-    text = WRITERS[fmt](doc)
-    (out or sys.stdout).write(text)
+    return redact.text(WRITERS[fmt](doc))
+
+
+def write(doc: Doc, fmt: str, out=None) -> None:
+    """Render `doc` in format `fmt` to stdout (or `out`), and say its sections' footers on stderr."""
+    fmt = getattr(fmt, "value", fmt)
+    (out or sys.stdout).write(render(doc, fmt))
     if fmt in TALKING:
         for section in doc.sections:
             if section.footer:

@@ -69,6 +69,10 @@ def parse_page(text: str, endpoint: str) -> dict:
         page = None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
         raise CostcapError(f"{endpoint}: the API answered with something that is not a page of buckets; try again later")
+    cursor = page.get("next_page")
+    if page.get("has_more") and not (isinstance(cursor, str) and cursor):
+        raise CostcapError(f"{endpoint}: the API says more pages follow but its next_page is {type(cursor).__name__}, "
+                           "not a cursor; try again later")  # fmt: skip
     return page
 
 
