@@ -261,3 +261,20 @@ def test_save_onto_a_file_is_refused_before_any_request(api, tmp_path):
     result = run("pull", "--since", "2026-11-01", "--base-url", api.url, "--save", str(tmp_path / "pages"))
     assert result.exit_code == 1 and "a file is there" in result.stderr
     assert api.seen == []
+
+
+@pytest.mark.parametrize("cursor", [5, {"token": "x"}, ""])
+def test_a_page_whose_next_page_is_not_a_cursor_is_one_line(api, cursor):
+    serve_sample_data(api)
+    body = json.dumps({"object": "page", "data": [], "has_more": True, "next_page": cursor})
+    api.routes["/v1/organization/usage/completions"] = [(200, {}, body)]
+    result = run("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url)
+    assert result.exit_code == 1 and "next_page" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_an_admin_key_that_is_not_ascii_is_one_line_and_never_shown(api, monkeypatch):
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", f"sk-admin-{SECRET}\u2019")  # a curly quote pasted with the key
+    result = run("pull", "--since", "2026-11-01", "--base-url", api.url)
+    assert result.exit_code == 1 and "printable ASCII" in result.stderr and SECRET not in result.output
+    assert not api.seen  # refused before any request

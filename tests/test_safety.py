@@ -348,3 +348,35 @@ def test_an_interrupt_during_an_ingest_says_nothing_was_stored(store, monkeypatc
     done = run("ingest", SAMPLE_DATA / "batch_output.jsonl", "--db", store)
     assert done.exit_code == 130 and "nothing from this run was stored" in done.stderr
     assert [s["kind"] for s in ok_json("sources", "--db", store)] == ["structlog"]
+
+
+# --- user mistakes that were tracebacks -----------------------------------------------------------------------------
+
+def test_a_nul_in_a_path_in_the_configuration_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.delenv("COSTCAP_DB")  # so that [store] path is what names the store
+    (tmp_path / "costcap.toml").write_text('[store]\npath = "a\\u0000b.duckdb"\n')
+    done = run("audit")
+    assert done.exit_code == 1 and "[store] path" in done.stderr and "Traceback" not in done.output
+
+
+def test_a_huge_number_for_an_option_is_a_usage_error(store):
+    for args in (["explain", "F1", "--top", "99999999999999999999"], ["audit", "--top", "-1"]):
+        done = run(*args, "--db", store)
+        assert done.exit_code == 2 and "Traceback" not in done.output, args
+
+
+def test_a_folder_given_as_a_batch_requests_file_is_one_line(tmp_path):
+    (tmp_path / "requests.jsonl").mkdir()
+    done = run("estimate", tmp_path / "requests.jsonl")
+    assert done.exit_code == 1 and "is a folder" in done.stderr
+
+
+def test_stdin_with_no_room_for_it_in_the_temporary_folder_is_one_line(tmp_path, monkeypatch):
+    import shutil
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    done = run("ingest", "-", input=json.dumps(LINE) + "\n")
+    assert done.exit_code == 1 and "No space left" in done.stderr and "TMPDIR" in done.stderr
