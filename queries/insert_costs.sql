@@ -4,7 +4,7 @@ SELECT
     $source_id, line,
     bucket_time(start_time, start_time_iso),
     bucket_time(end_time, end_time_iso),
-    CAST(amount_value AS DECIMAL(38, 18)),
+    exact_amount(amount_value),  -- 18 decimals kept, the rest rounded half to even
     lower(coalesce(amount_currency, 'usd')),
     line_item, project_id, project_name, api_key_id, user_id, organization_id,
     TRY_CAST(quantity AS DOUBLE), quantity_unit

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
 from decimal import Decimal
 
 import duckdb
 import pytest
 
-from conftest import ok_json, run
+from conftest import ok, ok_json, run
 
 USAGE_2026 = (
     "start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,"
@@ -211,3 +212,24 @@ def test_a_fast_call_bills_at_priority_rates(tmp_path):
     line = '{"model": "gpt-4o-2024-08-06", "prompt_tokens": 1000, "completion_tokens": 100, "service_tier": "fast", "timestamp": "2026-11-01T10:00:00Z"}'
     [f] = ok_json("ingest", write(tmp_path, "a.log", line + "\n"))["files"]
     assert spend(f) == Decimal("0.00595")
+
+
+@pytest.mark.parametrize("amount, stored", [
+    # the real row (afyaplus, 36 decimals): nothing past the 18th is lost
+    ("0.003400000000000000000000000000000000", "0.003400000000000000"),
+    # digits past the 18th decimal, rounded half to even: ...789|0123... goes down
+    ("1.234567890123456789012345678901234567", "1.234567890123456789"),
+    # an exact half: the 18th digit 8 is even and stays; 7 is odd and goes up to 8
+    ("0.123456789012345678500000000000000000", "0.123456789012345678"),
+    ("0.123456789012345677500000000000000000", "0.123456789012345678"),
+    # above half: up
+    ("0.000000000000000001500000000000000001", "0.000000000000000002"),
+])  # fmt: skip
+def test_a_cost_export_with_up_to_36_decimals_is_kept_to_18_rounded_half_to_even(tmp_path, amount, stored):
+    path = write(tmp_path, "cost.csv", COST_2026.replace("0.003400000000000000000000000000000000", amount))
+    result = ok("ingest", path, "-f", "json")
+    [f] = json.loads(result.stdout)["files"]
+    assert f["status"] == "ingested" and store_rows("SELECT CAST(amount AS VARCHAR) FROM costs") == [(stored,)]
+    beyond = amount.split(".")[1][18:].rstrip("0")
+    assert f["rounded_amounts"] == (1 if beyond else 0)
+    assert ("rounded the rest half to even" in result.stderr) == bool(beyond)

@@ -278,3 +278,17 @@ def test_an_admin_key_that_is_not_ascii_is_one_line_and_never_shown(api, monkeyp
     result = run("pull", "--since", "2026-11-01", "--base-url", api.url)
     assert result.exit_code == 1 and "printable ASCII" in result.stderr and SECRET not in result.output
     assert not api.seen  # refused before any request
+
+
+def test_a_costs_page_amount_with_36_decimals_is_rounded_not_refused(api):
+    serve_sample_data(api)
+    amount = "0.643810712345678901234567890123456789"  # the 18 decimals kept: 0.643810712345678901 (next digit 2: down)
+    text = json.dumps({"object": "page", "has_more": False, "next_page": None, "data": [{
+        "object": "bucket", "start_time": 1793491200, "end_time": 1793577600,
+        "results": [{"object": "organization.costs.result", "amount": {"value": amount, "currency": "usd"}}]}]})
+    api.routes["/v1/organization/costs"] = [(200, {}, text.replace(f'"{amount}"', amount))]  # a bare JSON number
+    result = ok("pull", "--since", "2026-11-01", "--until", "2026-11-01", "--base-url", api.url)
+    assert "rounded the rest half to even" in result.stderr
+    con = duckdb.connect("costcap.duckdb", read_only=True)
+    assert con.execute("SELECT amount FROM costs").fetchall() == [(Decimal("0.643810712345678901"),)]
+    con.close()

@@ -598,15 +598,30 @@ def _ungrouped(billed: Billed) -> list[Finding]:
 
 
 def _unpriced(unpriced: list[dict]) -> list[Finding]:
-    return [
-        Finding(
+    return [_unpriced_finding(u) for u in unpriced]
+
+
+def before_release(u: dict) -> bool:
+    """Whether a model's unpriced calls are all dated before the catalog's first price of it (its release)."""
+    return u.get("released") is not None and u.get("last_day") is not None and u["last_day"] < u["released"]
+
+
+def _unpriced_finding(u: dict) -> Finding:
+    evidence = {"calls": u["calls"], "requests": u["requests"], "released": u.get("released")}
+    if before_release(u):
+        return Finding(
             "unpriced", None, u["model"], None,
-            f"no price for {u['model']}: {u['calls']} logged calls and {u['requests']} billed requests are not in the dollar figures",
-            "add its price with --prices FILE (costcap or LiteLLM JSON)",
-            evidence={"calls": u["calls"], "requests": u["requests"]},
-        )
-        for u in unpriced
-    ]
+            f"{u['model']} was released on {u['released']}: {u['calls']} logged calls and {u['requests']} billed "
+            f"requests are dated before it, so they have no price and are not in the dollar figures",
+            "check the clock or the time zone of whatever wrote those lines (a time read as UTC that was local?)",
+            evidence=evidence,
+        )  # fmt: skip
+    return Finding(
+        "unpriced", None, u["model"], None,
+        f"no price for {u['model']}: {u['calls']} logged calls and {u['requests']} billed requests are not in the dollar figures",
+        "add its price with --prices FILE (costcap or LiteLLM JSON)",
+        evidence=evidence,
+    )
 
 
 

@@ -78,6 +78,11 @@ def count(value) -> str:
     return text.rstrip(".")
 
 
+def counted(value: int, noun: str, plural: str | None = None) -> str:
+    """'1 call', '1,204 calls': a count and its noun, in the right number."""
+    return f"{value:,} {noun if value == 1 else plural or noun + 's'}"
+
+
 def duration(seconds: float) -> str:
     minutes, secs = divmod(int(round(seconds)), 60)
     hours, minutes = divmod(minutes, 60)

@@ -376,7 +376,11 @@ def _with_long_context(rates: Rates, lc: dict | None, scaled_from: Rates | None,
     if lc:
         above = int(lc.get("above_tokens") or (scaled_from or rates).long_context_above or 0)
         base = scaled_from.long_context if scaled_from and scaled_from.long_context else rates
-        return replace(rates, long_context_above=above, long_context=_rates(lc, base, f"{where}.long_context"))
+        long = _rates(lc, base, f"{where}.long_context")
+        if lc.get("cache_write") is None and rates.input:
+            # a write is billed at 1.25x the input rate it is part of: above the threshold, the long-context one
+            long = replace(long, cache_write=rates.cache_write * long.input / rates.input)
+        return replace(rates, long_context_above=above, long_context=long)
     return rates
 
 

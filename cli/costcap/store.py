@@ -38,6 +38,7 @@ SESSION_OBJECTS = [
     "create_macro_in_span",
     "create_macro_utc_offset",
     "create_macro_bucket_time",
+    "create_macro_exact_amount",
     "create_macro_json_string",
     "create_macro_json_unquoted",
     "create_macro_json_text",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import audit as core, config, output
+from costcap import audit as core, config, numbers, output
 from costcap.commands import (
     DayOption, DbOption, FieldOption, FormatOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption,
     RecursiveOption, load_store, IngestFlags, PresetOption,
@@ -76,6 +76,10 @@ def say_warnings(report: core.Report) -> None:
             f"{report.unpriced_calls} of {report.calls} calls use models with no price "
             f"({', '.join(output.inert(u['model']) for u in report.unpriced)}): their cost is left out, not counted as $0"
         )
+    for u in report.unpriced:
+        if core.before_release(u):
+            output.warn(f"{output.inert(u['model'])}: {numbers.counted(u['calls'], 'call')} dated before its release "
+                        f"on {u['released']}: left unpriced; check the clock or time zone that wrote them")
     if report.billed.unpriced_rows:
         output.warn(f"{report.billed.unpriced_rows} usage-export rows could not be priced: billed is a lower bound")
     if report.billed.unknown_days:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output
+from costcap import numbers, output
 from costcap.commands import (
     open_store, FormatOption,
     DbOption, FieldOption, IngestFlags, Kind, KindOption, ModelOption, PresetOption, PricesOption, SkipBadOption, RecursiveOption, ingest_into,
@@ -81,6 +81,10 @@ def say_notes(results: list[FileResult]) -> None:
                 f"{name}: the log's own cost says ${r.reported_usd:.6f} for these calls; costcap's price is "
                 f"${r.priced_where_reported:.6f} (the log's figure is its writer's estimate, not the bill)."
             )
+        if r.rounded_amounts:
+            output.note(f"{name}: {numbers.counted(r.rounded_amounts, 'amount')} had digits past the 18th decimal; "
+                        f"costcap keeps 18 and rounded the rest half to even (the largest change: "
+                        f"${r.largest_rounding_usd:.1e})")
         if r.status == "appended":
             output.note(f"{name}: grown since the last ingest; read from line {r.first_line} on.")
         for example in r.bad_examples:

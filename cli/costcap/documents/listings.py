@@ -44,6 +44,7 @@ def file_doc(r) -> dict:
         "unpriced_models": r.unpriced_models,
         "priced_coverage": round((r.rows - r.unpriced) / r.rows, 6) if r.rows else None,
         "reported_usd": exact(r.reported_usd) if r.reported_usd is not None else None,
+        "rounded_amounts": r.rounded_amounts, "largest_rounding_usd": r.largest_rounding_usd,
         "field_keys": r.field_keys, "preview": [_preview(c) for c in r.preview],
     }  # fmt: skip
 

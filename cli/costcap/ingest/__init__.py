@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import aggregates, identity
+from costcap import aggregates, identity, numbers
 from costcap.errors import CostcapError, InputError
 from costcap.ingest import files, presets, readers
 from costcap.ingest.calls import CallSink, Tally
@@ -67,6 +67,8 @@ class FileResult:
     note: str | None = None
     reported_usd: Decimal | None = None  # what the writing tool said these calls cost (LiteLLM's spend)
     priced_where_reported: Decimal | None = None
+    rounded_amounts: int = 0  # amounts with digits past the 18th decimal, rounded half to even
+    largest_rounding_usd: float | None = None  # the most one of them moved
     field_keys: dict[str, str] = field(default_factory=dict)  # dry run: the key that fed each call field
     preview: list[dict] = field(default_factory=list)  # dry run: the first calls as they would be stored
 
@@ -75,7 +77,7 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
     """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
     with _spool() as spool:
         items, aside = files.expand(request.paths, Path(spool), request.recursive, request.limits, request.skip_bad)
-        with store.transaction(commit=not request.dry_run, what=f"the ingest of {_count(len(items), 'file')}"):
+        with store.transaction(commit=not request.dry_run, what=f"the ingest of {numbers.counted(len(items), 'file')}"):
             found = _Run(store, request, items, progress).all()
             aggregates.recount_runs(store)
         return found + [FileResult(a.path, a.kind, a.status, note=a.note) for a in aside]
@@ -261,8 +263,8 @@ class _Run:
                 sink.open(ready.source_id, ready.item.name, ready.document_id, ready.item.partition)
                 reject = functools.partial(sink.reject, ready.source_id)
                 reads[ready.source_id] = 0
-                for numbers, records, count, size in ready.reader.batches(ready.item, ready.skip_bytes, ready.result.first_line, reject):
-                    sink.add(ready.source_id, numbers, records)
+                for lines, records, count, size in ready.reader.batches(ready.item, ready.skip_bytes, ready.result.first_line, reject):
+                    sink.add(ready.source_id, lines, records)
                     reads[ready.source_id] += count
                     self.progress.add(size)
         finally:
@@ -295,6 +297,9 @@ class _Run:
         if not rows:
             result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
             return
+        if table == "costs":
+            [(rounded, largest)] = self.store.rows("count_rounded_amounts")
+            result.rounded_amounts, result.largest_rounding_usd = rounded, largest if rounded else None
         self._record([ready], {ready.source_id: rows + skipped})
         query = "source_billed" if table == "costs" else "source_usage_spend"
         found = self.store.dicts(query, source_id=ready.source_id)[0]
@@ -311,10 +316,6 @@ class _Run:
             result.unpriced_models = list(found["unpriced_models"] or [])
             result.reported_usd = found.get("reported_usd")
             result.priced_where_reported = found.get("priced_where_reported")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 class _Bytes:
