@@ -28,6 +28,8 @@ FROM sources AS s, (
 ) AS n
 WHERE s.source_id = c.source_id AND n.row = c.rowid;
 CREATE TABLE IF NOT EXISTS call_copies AS SELECT * FROM calls LIMIT 0;
+-- a truncation finding's cap is budget's now: the counts of complete answers are no longer read
+DELETE FROM call_values WHERE kind = 'complete';
 -- another path (or URL) whose content is byte for byte a stored source's: the source is held there too, so
 -- forgetting one of its paths keeps it while another remains
 CREATE TABLE IF NOT EXISTS source_copies (source_id INTEGER NOT NULL, path VARCHAR NOT NULL, ingested_at TIMESTAMP NOT NULL)

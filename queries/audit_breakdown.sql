@@ -1,6 +1,7 @@
--- Returns attributed spend per group of calls ($by: feature, model, day, batch_type or order), with cost per order where calls carry one.
+-- Returns attributed spend per group of calls ($by: feature, model (the billed snapshot), day, batch_type or order), with
+-- cost per order where calls carry one.
 WITH keyed AS (
-    SELECT priced, cost_usd, calls, input_tokens, output_tokens,
+    SELECT priced, cost_usd, calls, input_tokens, output_tokens, CASE WHEN $by = 'model' THEN logged_model END AS logged,
         CASE $by
             WHEN 'model' THEN model
             WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
@@ -12,7 +13,7 @@ WITH keyed AS (
     -- by order, each order's calls are counted from scope_orders below
     WHERE $by <> 'order' OR NOT in_order
     UNION ALL
-    SELECT priced, cost_usd, calls, input_tokens, output_tokens, order_id
+    SELECT priced, cost_usd, calls, input_tokens, output_tokens, NULL, order_id
     FROM scope_orders WHERE $by = 'order'
 ), per_order AS (
     SELECT
@@ -36,7 +37,9 @@ SELECT
     k."key", sum(cost_usd) AS cost_usd, CAST(sum(calls) AS BIGINT) AS calls,
     CAST(coalesce(sum(calls) FILTER (WHERE NOT priced), 0) AS BIGINT) AS unpriced_calls,
     CAST(sum(input_tokens) AS BIGINT) AS input_tokens, CAST(sum(output_tokens) AS BIGINT) AS output_tokens,
-    coalesce(o.orders, 0) AS orders, o.cost_per_order_p50, o.cost_per_order_p90
+    coalesce(o.orders, 0) AS orders, o.cost_per_order_p50, o.cost_per_order_p90,
+    -- by model: the names the calls were logged under, where they are not the snapshot that bills them
+    list(DISTINCT logged ORDER BY logged) FILTER (WHERE logged IS DISTINCT FROM k."key" AND logged IS NOT NULL) AS logged_as
 FROM keyed AS k LEFT JOIN order_stats AS o ON o."key" = k."key"
 GROUP BY k."key", o.orders, o.cost_per_order_p50, o.cost_per_order_p90
 ORDER BY cost_usd DESC NULLS LAST, calls DESC, k."key"

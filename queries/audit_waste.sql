@@ -7,11 +7,6 @@ WITH after AS (
         sum(cost_usd) FILTER (WHERE after_429 AND billed) AS paid_retries_after_429_usd
     FROM scope_retries
     GROUP BY ALL
-), complete AS (
-    -- what a complete answer needs: the cap a truncation finding recommends is 1.2 x this p90
-    SELECT {'feature': feature, 'model': model} AS k, value AS v, calls AS c FROM scope_values WHERE kind = 'complete'
-), p90 AS (
-    SELECT k.feature, k.model, q[1] AS p90_complete FROM counted_quantiles('complete', [0.9])
 ), totals AS (
     SELECT feature, model,
         coalesce(sum(calls) FILTER (WHERE billed), 0) AS billed_calls,
@@ -37,8 +32,7 @@ SELECT
     CAST(t.rate_limited AS BIGINT) AS rate_limited,
     CAST(coalesce(a.paid_retries_after_429, 0) AS BIGINT) AS paid_retries_after_429,
     coalesce(a.paid_retries_after_429_usd, 0) AS paid_retries_after_429_usd,
-    CAST(t.unpriced_calls AS BIGINT) AS unpriced_calls, p.p90_complete, t.tokens_per_call
+    CAST(t.unpriced_calls AS BIGINT) AS unpriced_calls, t.tokens_per_call
 FROM totals AS t
 LEFT JOIN after AS a ON a.feature = t.feature AND a.model = t.model
-LEFT JOIN p90 AS p ON p.feature = t.feature AND p.model = t.model
 ORDER BY t.feature, t.model

@@ -2,14 +2,17 @@
 WITH scoped AS (
     SELECT
         coalesce(
-            CASE $by WHEN 'model' THEN model WHEN 'batch_type' THEN batch_type ELSE feature END,
+            -- by model: the snapshot that bills the calls (gpt-4o-2024-08-06 for gpt-4o) where the catalog knows it
+            CASE $by WHEN 'model' THEN coalesce(a.model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
             '(untagged)'
         ) AS "group",
-        output_tokens, max_tokens, truncated, calls
-    FROM output_counts
-    WHERE ($feature IS NULL OR feature = $feature)
-        AND ($since IS NULL OR day >= $since)
-        AND ($until IS NULL OR day <= $until)
+        c.output_tokens, c.max_tokens, c.truncated, c.calls
+    FROM output_counts AS c
+    LEFT JOIN price_aliases AS a
+        ON $by = 'model' AND a.alias = price_key(c.model) AND in_span(coalesce(c.day, current_date), a.valid_from, a.valid_to)
+    WHERE ($feature IS NULL OR c.feature = $feature)
+        AND ($since IS NULL OR c.day >= $since)
+        AND ($until IS NULL OR c.day <= $until)
 ), budget_values AS (
     SELECT "group" AS k, output_tokens AS v, calls AS c FROM scoped
 ), quantiles AS (

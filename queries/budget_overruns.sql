@@ -8,8 +8,10 @@ WITH caps AS (
         0 AS input_tokens, 0 AS cached_tokens, 0 AS cache_write_tokens, 0 AS output_tokens,
         0 AS audio_input_tokens, 0 AS audio_output_tokens, 0 AS image_input_tokens
     FROM output_counts AS c
+    LEFT JOIN price_aliases AS a
+        ON $by = 'model' AND a.alias = price_key(c.model) AND in_span(coalesce(c.day, current_date), a.valid_from, a.valid_to)
     JOIN caps ON caps."group" = coalesce(
-        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
+        CASE $by WHEN 'model' THEN coalesce(a.model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     )
     WHERE c.output_tokens > caps.cap

@@ -14,10 +14,6 @@ UNION ALL
 SELECT source_id, day, feature, model, 'output', NULL, NULL, NULL, output_tokens, count(*)
 FROM source_calls WHERE input_tokens + output_tokens > 0 GROUP BY ALL
 UNION ALL
--- the answers that finished whole
-SELECT source_id, day, feature, model, 'complete', NULL, NULL, NULL, output_tokens, count(*)
-FROM source_calls WHERE finish_reason IS DISTINCT FROM 'length' AND status = 'ok' AND output_tokens > 0 GROUP BY ALL
-UNION ALL
 -- what caching could save is priced per tier, and per request above the long-context threshold
 SELECT source_id, day, feature, model, 'uncached', tier, long_input, NULL, uncached, count(*)
 FROM source_calls WHERE input_tokens >= 1024 GROUP BY ALL

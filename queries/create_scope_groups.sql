@@ -1,6 +1,8 @@
 -- Creates scope_groups, scope_orders, scope_retries and scope_values (and audit_scope, the period asked): what audit reads of the calls of the audited
 -- period (inclusive UTC days) and feature ($feature, NULL = all), from the aggregates kept at ingest (or the ones
--- built for this session: see Store.aggregates), with the grouping keys filled in and each group priced.
+-- built for this session: see Store.aggregates), with the grouping keys filled in and each group priced. `model` is
+-- the snapshot that bills the calls (gpt-4o-2024-08-06 for a call logged as gpt-4o on a day the alias named it) where
+-- the catalog knows it, else the name logged; logged_model keeps the name as logged.
 CREATE OR REPLACE TEMP TABLE audit_scope AS SELECT CAST($since AS DATE) AS since, CAST($until AS DATE) AS "until",
     CAST($feature AS VARCHAR) AS only_feature;
 CREATE OR REPLACE TEMP VIEW groups_to_price AS
@@ -18,7 +20,8 @@ WHERE (s.since IS NULL OR day >= s.since)
     AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_groups AS
-SELECT * EXCLUDE (model, model_key), model_key AS model FROM priced('groups_to_price');
+SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
+FROM priced('groups_to_price');
 CREATE OR REPLACE TEMP VIEW orders_to_price AS
 SELECT
     order_id, day, coalesce(day, current_date) AS price_day, coalesce(feature, '(untagged)') AS feature,
@@ -31,7 +34,8 @@ WHERE (s.since IS NULL OR day >= s.since)
     AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_orders AS
-SELECT * EXCLUDE (model, model_key), model_key AS model FROM priced('orders_to_price');
+SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
+FROM priced('orders_to_price');
 CREATE OR REPLACE TEMP VIEW retries_to_price AS
 SELECT
     feature, order_key, coalesce(model, '(unknown)') AS model_key, model, day, coalesce(day, current_date) AS price_day,
@@ -45,11 +49,14 @@ WHERE (s.since IS NULL OR (day >= s.since AND previous_day >= s.since))
     AND (s.only_feature IS NULL OR feature = s.only_feature)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_retries AS
-SELECT * EXCLUDE (model, model_key), model_key AS model FROM priced('retries_to_price');
+SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
+FROM priced('retries_to_price');
 CREATE OR REPLACE TEMP VIEW scope_values AS
-SELECT coalesce(feature, '(untagged)') AS feature, coalesce(model, '(unknown)') AS model, model AS logged_model, day, kind, tier,
-    long_input, batch_size, value, calls
-FROM call_values, audit_scope AS s
-WHERE (s.since IS NULL OR day >= s.since)
-    AND (s."until" IS NULL OR day <= s."until")
-    AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
+SELECT coalesce(v.feature, '(untagged)') AS feature, coalesce(a.model, v.model, '(unknown)') AS model,
+    v.model AS logged_model, v.day, v.kind, v.tier, v.long_input, v.batch_size, v.value, v.calls
+FROM call_values AS v
+LEFT JOIN price_aliases AS a ON a.alias = price_key(v.model) AND in_span(coalesce(v.day, current_date), a.valid_from, a.valid_to),
+    audit_scope AS s
+WHERE (s.since IS NULL OR v.day >= s.since)
+    AND (s."until" IS NULL OR v.day <= s."until")
+    AND (s.only_feature IS NULL OR coalesce(v.feature, '(untagged)') = s.only_feature)

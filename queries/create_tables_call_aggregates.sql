@@ -62,8 +62,8 @@ CREATE TABLE IF NOT EXISTS order_groups (
     audio_output_tokens BIGINT NOT NULL,
     image_input_tokens BIGINT NOT NULL
 );
--- how many calls had each token count, for exact percentiles: kind input and output (billed calls), complete (the
--- output of calls that finished whole), uncached (the uncached input of prompts of 1,024 tokens or more, with the
+-- how many calls had each token count, for exact percentiles: kind input and output (billed calls), uncached (the
+-- uncached input of prompts of 1,024 tokens or more, with the
 -- tier and long_input its discount needs), prompt_ok and output_ok (logged calls that succeeded, per batch size,
 -- with no day or model: estimate reads them over the whole store)
 CREATE TABLE IF NOT EXISTS call_values (

@@ -110,6 +110,10 @@ def s3_server(monkeypatch):
         port = probe.getsockname()[1]
     server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    import urllib.request
+
+    # moto keeps its buckets in the test process: start every test from none
+    urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/moto-api/reset", method="POST"), timeout=10)
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "costcap-test-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)

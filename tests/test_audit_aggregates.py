@@ -123,7 +123,7 @@ def audited(db: Path, settings: audit.Settings, prices_file: Path | None = None)
     estimate's figures measured from the store."""
     with Store(str(db), prices.catalog(prices_file), read_only=True) as s:
         report = audit.audit(s, settings)
-        measured = {f: estimate.measured_from_store(s, f)[0] for f in ("summarise", "classify")}
+        measured = {f: dataclasses.asdict(estimate.measured_from_store(s, f)) for f in ("summarise", "classify")}
         narrowed = (settings.feature, settings.since, settings.until)
         caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, *narrowed)))
                 for by in ("feature", "model", "batch_type")}  # fmt: skip
@@ -191,7 +191,7 @@ def test_a_catalog_with_a_threshold_below_the_floor_gets_groups_built_for_it(sto
 
 def test_the_long_context_rate_is_per_call_in_the_groups(store):
     got = audited(store, audit.Settings(feature="odd", by="model", min_calls=1))
-    model = next(r for r in got["report"]["breakdowns"]["model"] if r["key"] == "gpt-5.4")
+    model = next(r for r in got["report"]["breakdowns"]["model"] if r["key"] == "gpt-5.4-2026-03-05")  # the snapshot that bills gpt-5.4
     # 300k above 272k: 300,000 x 5 + 1,000 x 22.5 = 1,522,500; 250k: 250,000 x 2.5 + 1,000 x 15 = 640,000;
     # 272k: 695,000; 1,200 x 2.5 + 80 x 15 = 4,200 -> 2,861,700 / 1M = $2.8617
     assert Decimal(str(model["cost_usd"])) == Decimal("2.8617")

@@ -120,11 +120,12 @@ def test_a_real_browser_loads_the_report_offline_with_no_error_and_draws_the_cha
     assert failed == [] and problems == [], (failed, problems)
     assert len(svgs) == 5 and all(h > 100 for h in svgs), svgs
     assert HOSTILE in hostile_text and images == 0
-    # not a blank page: a good share of the pixels are ink, in more than a handful of colours
+    # not a blank page: a share of the pixels are ink (a page of long findings is mostly white space between lines;
+    # a blank one has none), in more than a handful of colours
     picture = Image.open(shot).convert("RGB")
     picture.thumbnail((300, 3000))
     colours = picture.getcolors(maxcolors=1 << 24)
     ink = sum(n for n, (r, g, b) in colours if r + g + b < 600) / sum(n for n, _ in colours)
-    assert ink > 0.05 and len(colours) > 50, (ink, len(colours))
+    assert ink > 0.02 and len(colours) > 50, (ink, len(colours))
     if os.environ.get("COSTCAP_UPDATE_GOLDEN"):
         shutil.copy(shot, Path(__file__).parent / "golden" / "report_sample.png")

@@ -34,7 +34,6 @@ TIERING_MAX_P90 = 300                  # "short" answers
 TIERING_MAX_SPREAD = 0.5               # "uniform": standard deviation under half the mean
 FAR_ABOVE_USE = 2                      # a cap more than twice the recommended one does not cap
 PACING_SHARE = Decimal("0.8")
-TRUNCATION_HEADROOM = Decimal("1.2")   # the cap a truncation finding gives: 1.2 x the p90 of complete answers
 # The smaller model of the same family that a what-if prices large-model work at.
 SMALLER_MODEL = {
     "gpt-4o": "gpt-4o-mini", "chatgpt-4o-latest": "gpt-4o-mini", "gpt-4-turbo": "gpt-4o-mini", "gpt-4": "gpt-4o-mini",
@@ -223,8 +222,11 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     profiles = store.dicts("audit_profile")
     waste = store.dicts("audit_waste")
     found: list[Finding] = []
-    found += _uncapped_output(store, report.settings, profiles)
-    found += _truncation(waste)
+    caps = {g.group: g for g in budget.measure(store, budget.Settings(
+        feature=report.settings.feature, since=report.settings.since, until=report.settings.until,
+        min_calls=report.settings.min_calls)).groups}  # fmt: skip
+    found += _uncapped_output(caps, profiles)
+    found += _truncation(waste, caps)
     found += _retry_waste(store, waste)
     found += _rate_limited(store, report.settings, waste, store.dicts("audit_rate_minutes"))
     found += _batch_failures(store.dicts("audit_batch_failures"))
@@ -243,13 +245,12 @@ def _models_of(profiles: list[dict], feature: str) -> str | None:
     return ", ".join(p["model"] for p in profiles if p["feature"] == feature) or None
 
 
-def _uncapped_output(store: Store, settings: Settings, profiles: list[dict]) -> list[Finding]:
-    caps = budget.measure(store, budget.Settings(feature=settings.feature, since=settings.since, until=settings.until,
-                                                 min_calls=settings.min_calls))  # fmt: skip
+def _uncapped_output(caps: dict[str, budget.Group], profiles: list[dict]) -> list[Finding]:
+    """Features whose answers run far past what they need: the cap budget recommends, and what it saves."""
     found = []
-    for g in caps.groups:
+    for g in caps.values():
         cap = g.recommended_max_tokens
-        if cap is None or g.saving_usd <= 0:
+        if cap is None or g.saving_usd <= 0 or g.raises_cap:
             continue
         if g.current_max_tokens is not None and g.current_max_tokens <= FAR_ABOVE_USE * cap:
             continue
@@ -266,31 +267,39 @@ def _uncapped_output(store: Store, settings: Settings, profiles: list[dict]) -> 
     return found
 
 
-def _truncation(waste: list[dict]) -> list[Finding]:
+def _truncation(waste: list[dict], caps: dict[str, budget.Group]) -> list[Finding]:
     found = []
     for w in waste:
         if not w["truncated"]:
             continue
         rate = w["truncated"] / w["completed_calls"] if w["completed_calls"] else 0.0
         cost = w["truncated_usd"] + w["truncation_retries_usd"]
+        group = caps.get(w["feature"])
         found.append(Finding(
             "truncation", w["feature"], w["model"], cost,
             f"{w['truncated']} of {w['completed_calls']:,} completed calls on {w['model']} ({rate:.1%}) stopped at "
             "max_tokens (finish_reason=length): "
             f"${w['truncated_usd']:.4f}, plus {w['truncation_retries']} retries after them ${w['truncation_retries_usd']:.4f}",
-            _truncation_fix(w),
+            _truncation_fix(group),
             evidence={"truncated": w["truncated"], "completed_calls": w["completed_calls"], "rate": rate,
                       "truncated_usd": w["truncated_usd"], "retries": w["truncation_retries"],
-                      "retries_usd": w["truncation_retries_usd"]},
+                      "retries_usd": w["truncation_retries_usd"],
+                      "current_max_tokens": group.current_max_tokens if group else None,
+                      "recommended_max_tokens": group.recommended_max_tokens if group else None},
         ))  # fmt: skip
     return found
 
 
-def _truncation_fix(w: dict) -> str:
-    if w["p90_complete"] is None:
-        return "raise max_tokens: no call of this feature finished whole, so the log cannot say by how much"
-    cap = math.ceil(TRUNCATION_HEADROOM * Decimal(str(w["p90_complete"])))
-    return f"set max_tokens={cap} (1.2 x {w['p90_complete']:g}, the p90 of complete answers), or ask for shorter answers"
+def _truncation_fix(group: budget.Group | None) -> str:
+    """budget's cap for the feature, from the same function: raised from today's when the answers hit it."""
+    if group is None or group.recommended_max_tokens is None:
+        why = group.warning if group and group.warning else "too few calls to measure a cap"
+        return f"raise max_tokens ({why}), or ask for shorter answers"
+    cap, today = group.recommended_max_tokens, group.current_max_tokens
+    if group.raises_cap:
+        return (f"raise max_tokens from {today} to at least {cap} ({group.truncated_calls:,} of {group.calls:,} of this "
+                "feature's answers hit today's cap; `costcap budget` measures it again once they no longer do)")
+    return f"set max_tokens={cap} (`costcap budget`'s cap for this feature), or ask for shorter answers"
 
 
 def _retry_waste(store: Store, waste: list[dict]) -> list[Finding]:
@@ -316,10 +325,10 @@ def _batch_size_fix(store: Store, feature: str, model: str) -> str:
 
     generic = "make failures rarer rather than retrying: smaller batches per call, a token budget the answer fits in"
     try:
-        values, _ = estimate.measured_from_store(store, feature)
+        measured = estimate.measured_from_store(store, feature)
     except CostcapError:
         return generic
-    sizes = values["batch_sizes"]
+    values, sizes = measured.values, measured.measured_sizes  # compared only where the store measured them
     if len(sizes) < 2:
         return (f"{generic}; every call used {sizes[0]} items, so the log cannot compare sizes: try a smaller one "
                 f"(`costcap estimate --from-store {feature} --items N --batch-sizes 1,{sizes[0]}`)")
@@ -347,39 +356,51 @@ def _rate_limited(store: Store, settings: Settings, waste: list[dict], minutes: 
             continue
         m = busiest.get((w["feature"], w["model"]), {})
         limits = RATE_LIMITS.get(store.catalog.resolve(w["model"]) or "", {}).get(settings.tier)
-        paced, checked = _pacing(m.get("rpm_at_429"), limits, w["tokens_per_call"], settings.tier)
+        paced, binding = _pacing(m.get("rpm_at_429"), limits, w["tokens_per_call"], settings.tier)
         paid = w["paid_retries_after_429_usd"]
-        pace = f"at most {paced} requests a minute (one every {60 / paced:.1f} s)" if paced else "a client-side token bucket"
+        pace = (f"at most {paced:,} requests a minute (one every {60 / paced:.1f} s), 80% of {binding}" if paced
+                else "a client-side token bucket")  # fmt: skip
         found.append(Finding(
             "rate_limited", w["feature"], w["model"], paid,
             f"{w['rate_limited']} calls got HTTP 429 (not billed themselves); {w['paid_retries_after_429']} paid retries "
             f"after them; peak {m.get('peak_rpm', '?')} requests and {m.get('peak_tpm', 0):,} tokens a minute, "
             f"429s from {m.get('rpm_at_429', '?')} requests / {m.get('tpm_at_429', 0):,} tokens a minute",
-            f"pace to {pace}, 80% of the lightest minute that met a 429 or of the tier's limits, with jittered "
-            f"backoff{checked}",
+            f"pace to {pace}, with jittered backoff{_limits_note(m.get('rpm_at_429'), limits, w['tokens_per_call'], settings.tier)}",
             evidence={"rate_limited": w["rate_limited"], "paid_retries": w["paid_retries_after_429"],
                       "peak_rpm": m.get("peak_rpm"), "peak_tpm": m.get("peak_tpm"), "rpm_at_429": m.get("rpm_at_429"),
-                      "tpm_at_429": m.get("tpm_at_429"), "paced_rpm": paced},
+                      "tpm_at_429": m.get("tpm_at_429"), "paced_rpm": paced, "binding_limit": binding},
         ))  # fmt: skip
     return found
 
 
-def _pacing(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, tier: int) -> tuple[int | None, str]:
-    """The pace to keep (80% of the lightest minute that met a 429, and of the tier's RPM and TPM where known), and
-    what it was checked against."""
-    candidates = [PACING_SHARE * rpm_at_429] if rpm_at_429 else []
+def _pacing(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, tier: int) -> tuple[int | None, str | None]:
+    """The pace to keep, in requests a minute, and the limit that binds it: 80% of the tier's requests a minute or
+    of its tokens a minute (at the calls' own size), whichever allows fewer requests, or of the lightest minute that
+    met a 429 when that is lower still."""
+    candidates = {}
+    if rpm_at_429:
+        candidates[f"the lightest minute that met a 429 ({rpm_at_429:,} requests)"] = PACING_SHARE * rpm_at_429
+    if limits:
+        rpm, tpm = limits[0], limits[1]
+        candidates[f"tier {tier}'s limit of {rpm:,} requests a minute (RPM)"] = PACING_SHARE * rpm
+        if tokens_per_call:
+            size = Decimal(str(tokens_per_call))
+            candidates[f"tier {tier}'s limit of {tpm:,} tokens a minute (TPM), at about {size:,.0f} tokens a call"] = (
+                PACING_SHARE * Decimal(tpm) / size)  # fmt: skip
+    if not candidates:
+        return None, None
+    binding = min(candidates, key=candidates.get)
+    return max(1, int(candidates[binding])), binding
+
+
+def _limits_note(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, tier: int) -> str:
     if not limits:
-        return (max(1, int(min(candidates))) if candidates else None), " (this model's tier limits are not in costcap)"
+        return " (this model's tier limits are not in costcap)"
     rpm, tpm = limits[0], limits[1]
-    candidates.append(PACING_SHARE * rpm)
-    if tokens_per_call:
-        candidates.append(PACING_SHARE * Decimal(tpm) / Decimal(str(tokens_per_call)))
-    paced = max(1, int(min(candidates)))
-    note = f"; tier {tier} allows {rpm:,} RPM and {tpm:,} TPM for this model"
     if rpm_at_429 and rpm_at_429 < rpm / 10 and (not tokens_per_call or rpm_at_429 * tokens_per_call < tpm / 10):
-        note += (", far above where the 429s came: check the account's tier ([audit] tier in costcap.toml) and "
-                 "other callers of the same key")
-    return paced, note
+        return (f"; the 429s came far below tier {tier}'s limits: check the account's tier ([audit] tier in "
+                "costcap.toml) and other callers of the same key")
+    return ""
 
 
 def _batch_failures(rows: list[dict]) -> list[Finding]:
@@ -407,20 +428,36 @@ def _batch_eligible(store: Store, settings: Settings, profiles: list[dict]) -> l
         why = _batch_reason(p, settings)
         if p["sync_calls"] and why:
             reasons[(p["feature"], p["model"])] = why
-    priced = _reprice(store, [(f, m, None) for f, m in reasons], tier="batch", from_tier="default")
+    wanted = [(f, m, None) for f, m in reasons]
+    batch = _reprice(store, wanted, tier="batch", from_tier="default")
+    flex = _reprice(store, wanted, tier="flex", from_tier="default")
     found = []
     for (feature, model), why in reasons.items():
-        r = priced.get((feature, model))
-        if not r or r["unpriced_calls"] or not r["cost_usd"]:
-            continue
+        r = batch.get((feature, model))
+        if not r or r["unpriced_calls"] or not r["cost_usd"] or r["new_cost_usd"] >= r["cost_usd"]:
+            continue  # advice only where the catalog prices these calls lower under Batch
         saving = r["cost_usd"] - r["new_cost_usd"]
         found.append(Finding(
             "batch_eligible", feature, model, saving,
             f"{r['calls']} synchronous calls ({why}) cost ${r['cost_usd']:.4f}; at Batch API prices ${r['new_cost_usd']:.4f}",
-            "send them through the Batch API (results within 24 h at half price), or `service_tier=flex`",
-            evidence={"calls": r["calls"], "reason": why, "cost_usd": r["cost_usd"], "batch_cost_usd": r["new_cost_usd"]},
+            "send them through the Batch API (results within 24 h at its lower price)" + _flex_too(flex.get((feature, model))),
+            evidence={"calls": r["calls"], "reason": why, "cost_usd": r["cost_usd"], "batch_cost_usd": r["new_cost_usd"],
+                      "flex_cost_usd": _cheaper(flex.get((feature, model)))},
         ))  # fmt: skip
     return found
+
+
+def _cheaper(r: dict | None) -> Decimal | None:
+    """A what-if's new cost, when the catalog has one for every call and it is lower than today's."""
+    if not r or r["unpriced_calls"] or r["new_cost_usd"] is None or r["new_cost_usd"] >= r["cost_usd"]:
+        return None
+    return r["new_cost_usd"]
+
+
+def _flex_too(r: dict | None) -> str:
+    """The flex tier as a second way, only where the catalog prices it lower than standard for these calls."""
+    cost = _cheaper(r)
+    return f", or `service_tier=flex` (slower, ${cost:.4f} for the same calls)" if cost is not None else ""
 
 
 def _batch_reason(profile: dict, settings: Settings) -> str | None:

@@ -75,6 +75,13 @@ class Group:
     saving_usd: Decimal = Decimal(0)
     unpriced_overrun_calls: int = 0
     warning: str | None = None
+    raised_from_cap: bool = False  # calls hit today's cap: the cap recommended is safety x today's, never lower
+
+    @property
+    def raises_cap(self) -> bool:
+        """Whether the recommendation is to raise the cap the calls were sent with."""
+        return (self.recommended_max_tokens is not None and self.current_max_tokens is not None
+                and self.recommended_max_tokens > self.current_max_tokens)  # fmt: skip
 
 
 @dataclass
@@ -125,6 +132,10 @@ def _group(row: dict, settings: Settings) -> Group:
         g.warning = f"insufficient data: {g.calls} calls, fewer than --min-calls {settings.min_calls}"
         return g
     g.recommended_max_tokens = cap(settings.safety, g.p_chosen, settings.round_to)
+    if g.truncated_calls and g.current_max_tokens is not None and g.recommended_max_tokens <= g.current_max_tokens:
+        # answers hit today's cap: the percentile of a cut distribution would lower a cap that is already too low
+        g.recommended_max_tokens = cap(settings.safety, g.current_max_tokens, settings.round_to)
+        g.raised_from_cap = True
     if Decimal(g.truncated_calls) > TRUNCATION_WARNING * g.calls:
         g.warning = (
             f"{g.truncated_calls} of {g.calls:,} completed calls were cut at today's cap, so their true length is unknown and "

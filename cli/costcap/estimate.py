@@ -28,8 +28,10 @@ RATE_LIMITS = {
     "gpt-4o-mini-2024-07-18": _GPT_4O_MINI_LIMITS,
 }  # fmt: skip
 PLAN_INTS = ("items", "orders", "prompt_tokens", "item_input_tokens", "item_output_tokens", "cached_prefix_tokens",
-             "max_retries", "tier")  # fmt: skip
-PLAN_NUMBERS = ("sleep_s", "latency_s")
+             "max_retries", "tier", "parallel_orders")  # fmt: skip
+PLAN_NUMBERS = ("sleep_s", "latency_s", "cached_share")
+# a retry round is expected while at least this many of an order's calls are still expected to fail
+RETRY_ROUND_CALLS = Decimal("0.5")
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Plan:
     batch_api: list[bool] = field(default_factory=lambda: [False])
     failure_rate: dict[int, Decimal] = field(default_factory=dict)
     deadline_h: Decimal | None = None
+    parallel_orders: int = 1  # orders run at the same time: in the Batch API, orders per submission window
+    cached_share: Decimal | None = None  # a measured share of input served from the cache (--from-store)
 
 
 @dataclass
@@ -64,14 +68,18 @@ class Scenario:
     expected_failed_calls: Decimal
     input_tokens: Decimal
     cached_input_tokens: Decimal
+    cache_write_tokens: Decimal
     output_tokens: Decimal
     cost_per_order_usd: Decimal
     cost_usd: Decimal
     retry_cost_usd: Decimal
-    wall_time_s: Decimal
+    wall_time_s: Decimal | None  # None when the plan cannot run
     binding_limit: str
+    schedule: str  # how the orders run: one after another, N at a time, N per Batch window
+    submissions: int  # Batch API: the windows submitted one after another, retry rounds included
     batch_files: int
-    queue_fits: bool | None
+    queue_fits: bool | None  # Batch API: whether one order's input fits the tier's queue (None: limits unknown)
+    cannot_run: str | None = None  # why the plan cannot run at all as asked (None: it can)
 
 
 PLAN_SECTIONS = ("plan", "candidates", "failure_rate", "estimate")
@@ -142,7 +150,7 @@ def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
     plan = Plan(name=str(raw.get("name", "plan")))
     for key in PLAN_INTS:
         if key in raw:
-            setattr(plan, key, _whole(raw[key], key, where, minimum=1 if key in ("items", "orders", "tier") else 0))
+            setattr(plan, key, _whole(raw[key], key, where, minimum=1 if key in ("items", "orders", "tier", "parallel_orders") else 0))
     for key in PLAN_NUMBERS:
         if key in raw:
             setattr(plan, key, _number(raw[key], key, where))
@@ -162,7 +170,7 @@ def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
 UPPER_BOUNDS = {
     "items": 10**9, "orders": 10**7, "max_retries": 100, "prompt_tokens": 10**7, "item_input_tokens": 10**7,
     "item_output_tokens": 10**6, "cached_prefix_tokens": 10**7, "batch_sizes": 10**6, "tier": 5,
-    "sleep_s": 86_400, "latency_s": 86_400, "deadline_h": 24 * 366,
+    "sleep_s": 86_400, "latency_s": 86_400, "deadline_h": 24 * 366, "parallel_orders": 10**7, "cached_share": 1,
 }  # fmt: skip
 
 
@@ -229,48 +237,92 @@ def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api:
     f, retries = plan.failure_rate[b], plan.max_retries
     calls = math.ceil(plan.items / b)
     attempts = Decimal(1) + sum((f**k for k in range(1, retries + 1)), Decimal(0))
-    inp, cached, out = _order_tokens(plan, calls, attempts, batch_api)
+    caches = not batch_api or rates.cached_listed  # under Batch only where the catalog lists a cached price
+    inp, cached, written, out = _order_tokens(plan, calls, attempts, caches)
     per_request = plan.prompt_tokens + b * plan.item_input_tokens  # long-context rates are per request
-    cost = prices.call_cost(rates, inp, cached, out, request_input=per_request)
-    first_only = prices.call_cost(rates, *_order_tokens(plan, calls, Decimal(1), batch_api), request_input=per_request)
-    wall, binding, files, fits = _timing(plan, catalog.resolve(model), calls * attempts, inp, out, batch_api)
+    cost = prices.call_cost(rates, inp, cached, out, written, request_input=per_request)
+    first_only = _first_attempts_cost(plan, rates, calls, caches, per_request)
+    timing = _timing(plan, catalog.resolve(model), calls, attempts, f, inp, out, batch_api)
     return Scenario(
-        model, b, batch_api, calls, attempts, calls * f ** (retries + 1), inp, cached, out, cost,
-        cost * plan.orders, (cost - first_only) * plan.orders, wall, binding, files, fits,
+        model, b, batch_api, calls, attempts, calls * f ** (retries + 1), inp, cached, written, out, cost,
+        cost * plan.orders, (cost - first_only) * plan.orders, *timing,
     )  # fmt: skip
 
 
-def _order_tokens(plan: Plan, calls: int, attempts: Decimal, batch_api: bool) -> tuple[Decimal, Decimal, Decimal]:
-    """Expected input, cached input and output tokens of one order: every attempt is paid in full."""
+def _first_attempts_cost(plan: Plan, rates: prices.Rates, calls: int, caches: bool, per_request: int) -> Decimal:
+    inp, cached, written, out = _order_tokens(plan, calls, Decimal(1), caches)
+    return prices.call_cost(rates, inp, cached, out, written, request_input=per_request)
+
+
+def _order_tokens(plan: Plan, calls: int, attempts: Decimal, caches: bool) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """Expected input, cached input, cache-written and output tokens of one order: every attempt is paid in full. A
+    measured cached share applies to every attempt; else a static prefix of 1,024 tokens or more is written by an
+    order's first attempt and read by every other."""
     inp = attempts * (calls * plan.prompt_tokens + plan.items * plan.item_input_tokens)
     out = attempts * plan.items * plan.item_output_tokens
-    caches = plan.cached_prefix_tokens >= CACHE_MIN_PREFIX and not batch_api
-    cached = (calls * attempts - 1) * plan.cached_prefix_tokens if caches else Decimal(0)
-    return inp, max(cached, Decimal(0)), out
+    zero = Decimal(0)
+    if not caches:
+        return inp, zero, zero, out
+    if plan.cached_share is not None:
+        return inp, plan.cached_share * inp, zero, out
+    if plan.cached_prefix_tokens < CACHE_MIN_PREFIX:
+        return inp, zero, zero, out
+    cached = max((calls * attempts - 1) * plan.cached_prefix_tokens, zero)
+    return inp, cached, Decimal(plan.cached_prefix_tokens), out
 
 
-def _timing(plan: Plan, model: str | None, attempts: Decimal, inp: Decimal, out: Decimal, batch_api: bool):
-    """(wall seconds, what binds it, batch files, whether the queue fits) for all orders."""
+def _timing(plan: Plan, model: str | None, calls: int, attempts: Decimal, f: Decimal, inp: Decimal, out: Decimal,
+            batch_api: bool) -> tuple:  # fmt: skip
+    """(wall seconds, what binds it, schedule, submissions, batch files, queue fits, why it cannot run) for all
+    orders, scheduled `plan.parallel_orders` at a time (one after another by default) either way."""
     limits = RATE_LIMITS.get(model or "", {}).get(plan.tier)
-    total_attempts = attempts * plan.orders
     if batch_api:
-        files = math.ceil(total_attempts / BATCH_MAX_REQUESTS)
-        fits = None if limits is None else inp * plan.orders <= limits[2]
-        return Decimal(BATCH_WINDOW_S), "batch window (up to 24 h)", files, fits
-    candidates = {"latency and sleep": total_attempts * (plan.latency_s + plan.sleep_s)}
+        return _batch_timing(plan, model, limits, calls, f, inp / attempts)
+    waves = math.ceil(plan.orders / plan.parallel_orders)
+    candidates = {"latency and sleep": waves * calls * attempts * (plan.latency_s + plan.sleep_s)}
     if limits:
         rpm, tpm, _ = limits
-        candidates["requests per minute"] = total_attempts / rpm * 60
+        candidates["requests per minute"] = calls * attempts * plan.orders / rpm * 60
         candidates["tokens per minute"] = (inp + out) * plan.orders / tpm * 60
     binding = max(candidates, key=candidates.get)
-    return candidates[binding], binding if limits else binding + " (rate limits unknown for this model)", 0, None
+    shown = binding if limits else binding + " (rate limits unknown for this model)"
+    return candidates[binding], shown, _sync_schedule(plan), 0, 0, None, None
+
+
+def _sync_schedule(plan: Plan) -> str:
+    if plan.orders == 1:
+        return "one order"
+    return "orders one after another" if plan.parallel_orders == 1 else f"{min(plan.parallel_orders, plan.orders):,} orders at a time"
+
+
+def _batch_timing(plan: Plan, model: str | None, limits, calls: int, f: Decimal, order_input: Decimal) -> tuple:
+    """The Batch API runs in windows of up to 24 h, one after another: each submits as many orders as the plan runs
+    at once and the tier's queue (the input tokens enqueued at once) holds; failed requests go again in a later window,
+    with the next orders, and the last orders' retries in windows of their own."""
+    queue = limits[2] if limits else None
+    if queue is not None and order_input > queue:
+        holding = [t for t, row in sorted(RATE_LIMITS[model].items()) if row[2] >= order_input]
+        where = f"tier {holding[0]} would hold it" if holding else "no usage tier holds it: split the order"
+        reason = f"one order's Batch input ({order_input:,.0f} tokens) is more than tier {plan.tier}'s queue ({queue:,}); {where}"
+        return None, "Batch queue", "cannot be queued", 0, 0, False, reason
+    per_window = plan.parallel_orders if queue is None else max(1, min(plan.parallel_orders, int(queue // order_input)))
+    per_window = min(per_window, plan.orders)
+    windows = math.ceil(plan.orders / per_window)
+    rounds = sum(1 for k in range(1, plan.max_retries + 1) if calls * f**k >= RETRY_ROUND_CALLS)
+    submissions = windows + rounds
+    files = windows * math.ceil(per_window * calls / BATCH_MAX_REQUESTS) + rounds
+    schedule = f"{per_window:,} order{'s' if per_window > 1 else ''} per window, {windows:,} window{'s' if windows > 1 else ''}"
+    if rounds:
+        schedule += f" + {rounds} for retries"
+    fits = None if queue is None else True
+    return Decimal(submissions * BATCH_WINDOW_S), "Batch windows (up to 24 h each)", schedule, submissions, files, fits, None
 
 
 def why_out(s: Scenario, deadline_h: Decimal | None) -> str | None:
-    """Why a scenario cannot run as planned (None: it can): a Batch queue too small, or a deadline missed."""
-    if s.queue_fits is False:
-        return "the tier's Batch queue is too small"
-    if deadline_h is not None and s.wall_time_s > deadline_h * 3600:
+    """Why a scenario cannot run as planned (None: it can): an order the Batch queue cannot hold, or a deadline missed."""
+    if s.cannot_run:
+        return s.cannot_run
+    if deadline_h is not None and s.wall_time_s is not None and s.wall_time_s > deadline_h * 3600:
         return f"misses the {deadline_h:g} h deadline"
     return None
 
@@ -287,23 +339,81 @@ def plan_dict(plan: Plan) -> dict:
     return doc
 
 
-def measured_from_store(store, feature: str) -> tuple[dict, str]:
-    """Plan values measured from a feature's logged calls, and a sentence saying what was measured."""
-    rows = store.con.execute(sql.load("estimate_from_store"), {"feature": feature}).fetchall()
+@dataclass
+class Measured:
+    """A plan measured from one feature's logged calls, what was measured, and the cost per call to check it by."""
+
+    feature: str
+    values: dict  # plan keys, as a plan file would give them
+    said: str
+    model: str  # the model most of the calls used, and their batch size
+    batch_size: int
+    measured_sizes: list[int]  # the batch sizes the store holds calls at (the rest were added around them)
+    cost_per_call: Decimal | None  # the store's mean priced cost per billed call of that model
+
+
+def measured_from_store(store, feature: str) -> Measured:
+    """Plan values measured from a feature's logged calls: money from the means (the percentiles are their spread),
+    the cached share, every model used, the measured batch sizes and their neighbours, the Batch API on and off."""
+    rows = store.dicts("estimate_from_store", feature=feature)
     if not rows:
         raise CostcapError(f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)")
-    main = max(rows, key=lambda r: r[1])
-    batch_size, attempts, _, prompt, p50, p90 = main
-    if prompt is None:
+    main = max(rows, key=lambda r: r["attempts"])
+    if main["prompt_mean"] is None:
         raise CostcapError(f"--from-store {feature!r}: no successful calls to measure")
+    profile = [p for p in store.dicts("estimate_store_profile", feature=feature) if p["priced"]]
+    rates = {r["batch_size"]: round(r["failure_rate"], 6) for r in rows}
+    assumed = _neighbours(main["batch_size"], rates) if len(rows) == 1 else {}
+    share = _cached_share(store, feature)
     values = {
-        "prompt_tokens": round(prompt), "item_input_tokens": 0, "item_output_tokens": math.ceil(p50),
-        "failure_rate": {str(r[0]): round(r[2], 6) for r in rows}, "batch_sizes": [r[0] for r in rows],
+        "prompt_tokens": round(main["prompt_mean"]), "item_input_tokens": 0,
+        "item_output_tokens": max(1, round(main["item_output_mean"])),
+        "failure_rate": {str(b): r for b, r in sorted({**rates, **assumed}.items())},
+        "batch_sizes": sorted({**rates, **assumed}), "batch_api": [False, True],
+        **({"models": [p["model"] for p in profile]} if profile else {}),
+        **({"cached_share": share} if share else {}),
     }  # fmt: skip
-    said = (
-        f"Measured from {attempts} calls of {feature} at {batch_size} items per call: input per call p50 {prompt:g} "
-        f"(used as prompt_tokens), output per item p50 {p50:g} (used), p90 {p90:g}; failure rate by batch size: "
-        + ", ".join(f"{r[0]}: {r[2]:.1%}" for r in rows)
-        + "."
-    )
-    return values, said
+    model = profile[0]["model"] if profile else None
+    cost = profile[0]["cost_usd"] / profile[0]["calls"] if profile and profile[0]["calls"] else None
+    return Measured(feature, values, _said(feature, main, rows, assumed, share, profile), model, main["batch_size"],
+                    sorted(rates), cost)  # fmt: skip
+
+
+def _neighbours(size: int, rates: dict[int, float]) -> dict[int, float]:
+    """One measured batch size: the sizes on either side, priced at its failure rate (said as assumed)."""
+    return {b: rates[size] for b in (size - 1, size + 1) if b >= 1}
+
+
+def _cached_share(store, feature: str) -> float | None:
+    found = [p for p in store.dicts("estimate_store_profile", feature=feature) if p["cached_share"]]
+    calls = sum(p["calls"] for p in found)
+    return round(sum(p["cached_share"] * p["calls"] for p in found) / calls, 6) if calls else None
+
+
+def _said(feature: str, main: dict, rows: list[dict], assumed: dict, share, profile: list[dict]) -> str:
+    """What --from-store measured, in a sentence a reader can check against the store."""
+    used = ", ".join(f"{p['model']} ({p['calls']:,} calls)" for p in profile) or "no priced model"
+    text = (f"Measured from {main['attempts']:,} calls of {feature} at {main['batch_size']} items per call, on {used}: "
+            f"input per call mean {main['prompt_mean']:,.1f} (p50 {main['prompt_p50']:,g}), output per item mean "
+            f"{main['item_output_mean']:,.1f} (p50 {main['item_output_p50']:,g}, p90 {main['item_output_p90']:,g}); the "
+            "means are priced")  # fmt: skip
+    if share:
+        text += f"; {share:.1%} of the input came from the cache"
+    text += "; failure rate by batch size: " + ", ".join(f"{r['batch_size']}: {r['failure_rate']:.1%}" for r in rows)
+    if assumed:
+        sizes = " and ".join(str(b) for b in sorted(assumed))
+        text += (f". Sizes {sizes} have no calls in the store: priced at size {main['batch_size']}'s failure rate, an "
+                 "assumption to test")  # fmt: skip
+    return text + "."
+
+
+def agreement(measured: Measured, found: list[Scenario]) -> str | None:
+    """The store's cost per call beside the plan's for the same model, batch size and API: the model agrees with
+    history when the two are close."""
+    same = next((s for s in found if (s.model, s.batch_size, s.batch_api) == (measured.model, measured.batch_size, False)), None)
+    if measured.cost_per_call is None or same is None or not same.calls:
+        return None
+    planned = same.cost_per_order_usd / (same.calls * same.expected_attempts)
+    gap = (planned - measured.cost_per_call) / measured.cost_per_call if measured.cost_per_call else Decimal(0)
+    return (f"Measured ${measured.cost_per_call:.6f} per call of {measured.feature} in the store; this plan "
+            f"${planned:.6f} per call on {same.model} at {same.batch_size} per call ({gap:+.1%}).")

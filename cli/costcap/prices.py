@@ -51,6 +51,9 @@ class Rates:
     image_input: Decimal | None = None
     image_cached_input: Decimal | None = None
     image_output: Decimal | None = None
+    # the catalog lists this tier's cached-input price: caching is known to work here (a Batch tier that lists none
+    # may not cache at all, PRICES.md 2.6), which is what a plan assumes before it counts on it
+    cached_listed: bool = False
 
     def for_prompt(self, input_tokens: int) -> Rates:
         """The rates that bill a request of this many input tokens (long-context tier above the threshold)."""
@@ -355,7 +358,8 @@ def _rates(spec: dict, fallback: Rates | None, where: str) -> Rates:
             modal[name] = pick(own, part, getattr(fallback, name) if fallback else None, f"{where}.{kind}")
         if modal[f"{kind}_cached_input"] is None:
             modal[f"{kind}_cached_input"] = modal[f"{kind}_input"]
-    return Rates(inp, cached, out, write, **modal)
+    listed = spec.get("cached_input") is not None or bool(fallback and fallback.cached_listed and "input" not in spec)
+    return Rates(inp, cached, out, write, **modal, cached_listed=listed)
 
 
 def _period_tiers(spec: dict, where: str) -> dict[str, Rates]:
@@ -364,7 +368,7 @@ def _period_tiers(spec: dict, where: str) -> dict[str, Rates]:
         return {}  # billed only per character, second, image or call
     standard = _with_long_context(_rates(spec, None, where), spec.get("long_context"), None, where)
     tiers = {"default": standard}
-    halved = standard.scaled(BATCH_DISCOUNT)
+    halved = replace(standard.scaled(BATCH_DISCOUNT), cached_listed=False)  # a price by rule, not one listed
     tiers["batch"] = _tier_rates(spec.get("batch"), halved, standard, f"{where}.batch")
     for tier in ("flex", "priority", *OWN_RATES_ONLY):
         if spec.get(tier) or tier not in OWN_RATES_ONLY:

@@ -3,7 +3,7 @@ SELECT "group", calls, truncated_calls, q[1] AS p50, q[2] AS p90, q[3] AS p99, q
 FROM (
 SELECT
     coalesce(
-        CASE $by WHEN 'model' THEN model WHEN 'batch_type' THEN batch_type ELSE feature END,
+        CASE $by WHEN 'model' THEN coalesce(price_model, model) WHEN 'batch_type' THEN batch_type ELSE feature END,
         '(untagged)'
     ) AS "group",
     count(*) AS calls,
@@ -12,7 +12,7 @@ SELECT
     quantile_cont(output_tokens, [0.5, 0.9, 0.99, $fraction]) AS q,
     max(output_tokens) AS "max",
     mode(max_tokens) AS current_max_tokens
-FROM calls
+FROM priced_calls
 WHERE output_tokens > 0
     AND (status_code IS NULL OR status_code < 400)
     AND ($feature IS NULL OR feature = $feature)

@@ -35,6 +35,7 @@ def estimate(
     batch_api: Annotated[str | None, Opt(help="false, true or both.")] = None,
     failure_rate: Annotated[str | None, Opt(help="SIZE=P pairs, e.g. 3=0.02,5=0.15.")] = None,
     deadline: Annotated[float | None, Opt(help="Hours: best = cheapest that finishes in time.")] = None,
+    parallel_orders: Annotated[int | None, Opt(help="Orders run at once (Batch: per submission window); default one after another.")] = None,
     baseline: Annotated[str | None, Opt(help="The current choice, e.g. model=gpt-4o,batch_size=5,batch_api=false.")] = None,
     output_tokens: Annotated[int | None, Opt(help="Requests file: output per request when it sets no max_tokens.")] = None,
     from_store: Annotated[str | None, Opt(help="FEATURE: measure prompt, output per item and failure rates from the store.")] = None,
@@ -64,21 +65,25 @@ def estimate(
         "items": items, "orders": orders, "prompt_tokens": prompt_tokens, "item_input_tokens": item_input_tokens,
         "item_output_tokens": item_output_tokens, "cached_prefix_tokens": cached_prefix_tokens,
         "max_retries": max_retries, "sleep_s": sleep_s, "latency_s": latency_s, "tier": tier,
+        "parallel_orders": parallel_orders,
         "models": _split(models), "batch_sizes": _ints(batch_sizes, "--batch-sizes"), "batch_api": _api(batch_api),
         "failure_rate": _rates(failure_rate), "deadline_h": deadline,
     }  # fmt: skip
-    if from_store:
-        overrides = {**_from_store(db, catalog, from_store), **{k: v for k, v in overrides.items() if v is not None}}
+    measured = _from_store(db, from_store) if from_store else None
+    if measured:
+        overrides = {**measured.values, **{k: v for k, v in overrides.items() if v is not None}}
     plan = core.load_plan(path, overrides, catalog)
     found = core.scenarios(plan, catalog)
     _show_plan(plan, found, core.best(found, plan.deadline_h), _baseline(baseline, found), fmt)
+    if measured and (checked := core.agreement(measured, found)):
+        output.note(checked)
 
 
-def _from_store(db: str, catalog, feature: str) -> dict:
+def _from_store(db: str, feature: str) -> core.Measured:
     with open_store(db, None, read_only=True) as store:
-        values, said = core.measured_from_store(store, feature)
-    output.note(output.inert(said))
-    return values
+        measured = core.measured_from_store(store, feature)
+    output.note(output.inert(measured.said))
+    return measured
 
 
 def _is_jsonl(path: Path) -> bool:

@@ -72,7 +72,10 @@ def contract(report: core.Report) -> dict:
 def _row_doc(key: str, row: dict) -> dict:
     doc = {key: row["key"]}
     for name, value in row.items():
-        if name == "key":
+        if name == "key" or name == "logged_as" and key != "model":
+            continue
+        if name == "logged_as":  # by model: the names logged for the snapshot that bills them
+            doc[name] = ", ".join(value or [])
             continue
         doc[name] = money(value) if name in MONEY_KEYS or name.startswith("cost_per_order") else value
     doc["share"] = round(row["share"], 6)
@@ -99,6 +102,8 @@ def _columns(report: core.Report) -> list:
                     column("cost_per_order_p90", "per order p90")]  # fmt: skip
     if by == "day":
         columns += [column("billed_usd", "billed", drop=KEEP), column("unattributed_usd", "unattributed")]
+    if by == "model" and any(r.get("logged_as") for r in report.breakdowns[by]):
+        columns.insert(1, column("logged_as", "logged as", kind="text", drop=KEEP))
     return columns
 
 
@@ -125,10 +130,18 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
         *([("No log explains", f"{usd(b.unattributable_usd)} (storage, sessions, tool calls billed per call)")]
           if b.unattributable_usd else []),
         ("Attributed", f"{usd(report.attributed_usd)} over {report.calls:,} logged calls"),
-        ("Unattributed", ("not split by feature (--feature narrows the calls only)" if report.settings.feature else
-                          "unknown without a bill") if gap is None else f"{usd(gap)}{share} that logged calls could explain"),
+        ("Unattributed", _gap_line(report, gap, share)),
         ("Coverage", coverage + (f"; unpriced: {', '.join(u['model'] for u in report.unpriced)}" if report.unpriced else "")),
     ]
+
+
+def _gap_line(report: core.Report, gap: Decimal | None, share: str) -> str:
+    if gap is None:
+        return "not split by feature (--feature narrows the calls only)" if report.settings.feature else "unknown without a bill"
+    if gap < 0:
+        return (f"{usd(gap)}{share}: the logs record more than the bill shows (calls logged twice, logs of another "
+                "organisation or period, a wrong --model default, or prices above what was charged)")  # fmt: skip
+    return f"{usd(gap)}{share} that logged calls could explain"
 
 
 def _iso(day: date | None) -> str | None:

@@ -16,7 +16,8 @@ SCENARIO_COLUMNS = [
     column("input_tokens", "input tok", kind="count", drop=EXTRA), column("cached_input_tokens", "cached tok", kind="count", drop=EXTRA),
     column("output_tokens", "output tok", kind="count", drop=EXTRA), column("cost_per_order_usd", "per order", kind="rate", drop=KEEP),
     column("cost_usd", "cost", drop=KEEP), column("retry_cost_usd", "retries"),
-    column("wall_time_s", "wall time", kind="duration"), column("binding_limit", "limited by", drop=EXTRA),
+    column("wall_time_s", "wall time", kind="duration", drop=KEEP), column("binding_limit", "limited by", drop=EXTRA),
+    column("schedule", drop=EXTRA), column("submissions", "Batch windows", kind="count", drop=EXTRA),
     column("batch_files", "files", kind="count", drop=EXTRA), column("queue_fits", "queue fits", kind="bool", drop=EXTRA),
     column("out", "why out", drop=KEEP),
 ]  # fmt: skip
@@ -24,10 +25,12 @@ SCENARIO_COLUMNS = [
 
 def scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) -> dict:
     row = asdict(s)
+    del row["cannot_run"]  # said in `out`
     row["best"] = s is best
     row["out"] = core.why_out(s, deadline_h)
-    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "output_tokens", "wall_time_s"):
-        row[key] = round(float(row[key]), 6)
+    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens",
+                "output_tokens", "wall_time_s"):
+        row[key] = None if row[key] is None else round(float(row[key]), 6)
     for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
         row[key] = money(row[key])
     return row

@@ -298,7 +298,7 @@ class _Run:
             result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
             return
         if table == "costs":
-            [(rounded, largest)] = self.store.rows("count_rounded_amounts")
+            [(rounded, largest)] = self.store.rows("count_export_rounded_amounts")
             result.rounded_amounts, result.largest_rounding_usd = rounded, largest if rounded else None
         self._record([ready], {ready.source_id: rows + skipped})
         query = "source_billed" if table == "costs" else "source_usage_spend"

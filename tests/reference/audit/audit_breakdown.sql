@@ -1,7 +1,7 @@
 -- Returns attributed spend per group of calls ($by: feature, model, day, batch_type or order), with cost per order where calls carry one.
 WITH keyed AS (
     -- read twice below: only the columns used, or DuckDB keeps every column of every call
-    SELECT order_id, priced, cost_usd, input_tokens, output_tokens,
+    SELECT order_id, priced, cost_usd, input_tokens, output_tokens, CASE WHEN $by = 'model' THEN logged_model END AS logged,
         CASE $by
             WHEN 'model' THEN model
             WHEN 'day' THEN coalesce(CAST(day AS VARCHAR), '(no time)')
@@ -23,7 +23,8 @@ WITH keyed AS (
 SELECT
     k."key", sum(cost_usd) AS cost_usd, count(*) AS calls, count(*) FILTER (WHERE NOT priced) AS unpriced_calls,
     sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-    coalesce(o.orders, 0) AS orders, o.cost_per_order_p50, o.cost_per_order_p90
+    coalesce(o.orders, 0) AS orders, o.cost_per_order_p50, o.cost_per_order_p90,
+    list(DISTINCT logged ORDER BY logged) FILTER (WHERE logged IS DISTINCT FROM k."key" AND logged IS NOT NULL) AS logged_as
 FROM keyed AS k LEFT JOIN order_stats AS o ON o."key" = k."key"
 GROUP BY k."key", o.orders, o.cost_per_order_p50, o.cost_per_order_p90
 ORDER BY cost_usd DESC NULLS LAST, calls DESC, k."key"

@@ -29,9 +29,6 @@ WITH retried AS (
         count(*) FILTER (WHERE attempt > 1) AS retries,
         count(*) FILTER (WHERE status = 'rate_limited') AS rate_limited,
         count(*) FILTER (WHERE input_tokens + output_tokens > 0 AND NOT priced) AS unpriced_calls,
-        -- what a complete answer needs: the cap a truncation finding recommends is 1.2 x this p90
-        quantile_cont(output_tokens, 0.9) FILTER (WHERE finish_reason IS DISTINCT FROM 'length' AND status = 'ok'
-            AND output_tokens > 0) AS p90_complete,
         avg(input_tokens + output_tokens) FILTER (WHERE input_tokens + output_tokens > 0) AS tokens_per_call
     FROM scope_calls
     GROUP BY ALL
@@ -43,7 +40,7 @@ SELECT
     t.paid_failures, t.paid_failures_usd, t.retries, t.rate_limited,
     coalesce(a.paid_retries_after_429, 0) AS paid_retries_after_429,
     coalesce(a.paid_retries_after_429_usd, 0) AS paid_retries_after_429_usd,
-    t.unpriced_calls, t.p90_complete, t.tokens_per_call
+    t.unpriced_calls, t.tokens_per_call
 FROM totals AS t
 LEFT JOIN after AS a ON a.feature = t.feature AND a.model = t.model
 ORDER BY t.feature, t.model

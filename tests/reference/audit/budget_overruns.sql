@@ -2,7 +2,7 @@
 -- and those tokens priced per call (only the calls above a cap are priced).
 SELECT
     coalesce(
-        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
+        CASE $by WHEN 'model' THEN coalesce(c.price_model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     ) AS "group",
     count(*) AS over_cap,
@@ -12,7 +12,7 @@ SELECT
 FROM priced_calls AS c
 JOIN (SELECT unnest($groups) AS "group", unnest($caps) AS cap) AS caps
     ON caps."group" = coalesce(
-        CASE $by WHEN 'model' THEN c.model WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
+        CASE $by WHEN 'model' THEN coalesce(c.price_model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     )
 WHERE c.output_tokens > caps.cap
