@@ -9,6 +9,10 @@ ALTER TABLE calls ADD COLUMN IF NOT EXISTS item INTEGER DEFAULT 0;
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS document_id INTEGER;
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS call_key UBIGINT;
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS response_id VARCHAR;
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS span_id VARCHAR;          -- a trace's records: their own id,
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS parent_span_id VARCHAR;   -- their parent's,
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS span_kind VARCHAR;        -- and the kind of span each is
+ALTER TABLE calls ADD COLUMN IF NOT EXISTS naive_time BOOLEAN;       -- its time had no offset and was read as UTC
 ALTER TABLE calls ADD COLUMN IF NOT EXISTS replaced STRUCT(feature VARCHAR, batch_type VARCHAR, order_id VARCHAR);
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS document_id INTEGER;
 -- an appended part belongs to the document its path began with (the last whole read of that path before it)

@@ -7,6 +7,8 @@ WITH typed AS MATERIALIZED (
     SELECT *,
         readable AND ($every_record OR j_input_tokens IS NOT NULL OR j_output_tokens IS NOT NULL)
             AND coalesce(plain_text(j_object), '') NOT IN ('batch', 'page', 'list', 'bucket') AS is_call,
+        -- served from a cache: no call was made and nothing billed; passed over and counted
+        lower(coalesce(plain_text(j_cache_hit), '')) IN ('true', '1', 'yes', 'hit') AS cache_hit,
         token_count(j_input_tokens) AS input_tokens,
         token_count(j_cached_tokens) AS cached_tokens,
         token_count(j_cache_write_tokens) AS cache_write_tokens,
@@ -19,7 +21,8 @@ WITH typed AS MATERIALIZED (
         whole_number(j_max_tokens) AS max_tokens,
         whole_number(j_attempt) AS attempt,
         whole_number(j_batch_size) AS batch_size,
-        record_time(j_timestamp) AS ts,
+        record_time(j_timestamp, $tz) AS ts,
+        naive_time(j_timestamp) AS naive_time,
         coalesce(plain_text(j_model), $default_model) AS model,
         plain_text(j_feature) AS feature_text,
         plain_text(j_batch_type) AS batch_type,
@@ -33,6 +36,9 @@ WITH typed AS MATERIALIZED (
         plain_text(j_custom_id) AS custom_id,
         plain_text(j_order_id) AS order_id,
         plain_text(j_event) AS event,
+        plain_text(j_span_id) AS span_id,
+        plain_text(j_parent_span_id) AS parent_span_id,
+        plain_text(j_span_kind) AS span_kind,
         TRY_CAST(json_unquoted(j_reported_cost_usd) AS DECIMAL(38, 16)) AS reported_cost_usd
     FROM record_values
 ), judged AS (
@@ -71,12 +77,14 @@ WITH typed AS MATERIALIZED (
             WHEN batch_size IS NULL AND j_batch_size IS NOT NULL AND j_batch_size <> '""'
                 THEN 'batch_size is ' || left(j_batch_size, 60) || ', not a whole number'
             -- the message the ingest turns into "pass --model"
-            WHEN model IS NULL AND $origin = 'log' AND input_tokens + output_tokens > 0 THEN 'the call names no model'
+            -- (a trace's span may be a parent whose tokens are its children's: left for the pass over parent spans)
+            WHEN model IS NULL AND $origin = 'log' AND input_tokens + output_tokens > 0 AND span_id IS NULL
+                THEN 'the call names no model'
         END AS problem
     FROM typed
 )
 SELECT source_id, document_id, line, item,
-    CASE WHEN problem IS NULL THEN $origin ELSE 'bad' END AS origin,
+    CASE WHEN problem IS NOT NULL THEN 'bad' WHEN cache_hit THEN 'passed' ELSE $origin END AS origin,
     ts,
     coalesce(
         feature_text, batch_type,
@@ -100,8 +108,9 @@ SELECT source_id, document_id, line, item,
         ELSE 'ok'
     END AS status,
     status_code,
-    coalesce(problem, error_text) AS error,
+    coalesce(problem, CASE WHEN cache_hit THEN 'a cache hit' END, error_text) AS error,
     attempt, request_id, response_id, custom_id, order_id, batch_size, event, reported_cost_usd, line_key,
+    span_id, parent_span_id, span_kind, naive_time AND $tz IS NULL AS naive_time,
     -- the call's identity: its request id when it has one (the same call logged twice, or in a log and a Batch
     -- output file), else the record's text, counted as many times as a document holds it
     CASE WHEN request_id IS NULL THEN line_key ELSE hash('request:' || request_id) END AS call_key

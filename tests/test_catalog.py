@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ok_json, write_structlog
+from conftest import write_structlog
 from costcap import prices
 
 CAT = prices.builtin()

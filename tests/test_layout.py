@@ -79,7 +79,8 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "features": ["daily"], "models": ["gpt-4o"], "targets": ["gpt-4o-mini"], "low": [1024], "high": [2048], "tier": None,
         "from_tier": "default", "range_start": "2020-01-01", "range_end": "2020-01-02", "limit": 3, "line": 1,
         "model": None, "day": None, "kind": None, "top": 5, "given": "1", "endpoint": "completions",
-        "floor": 200_000, "sources": [1], "every": False, "shown": 5, "item": 0, "copy": False, "other": "y",
+        "floor": 200_000, "sources": [1], "every": False, "shown": 5, "item": 0, "copy": False, "other": "y", "kinds": ["llm"], "tz": None,
+        "camel": "([a-z])([A-Z])", "token_words": "tokens", "limit_words": "max",
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in
@@ -89,7 +90,7 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         for name in sorted(sql.names(), key=lambda n: (not n.startswith("create_"), not n.startswith("plan_"), n)):
             text = sql.load(name)
             assert text.startswith("-- "), name
-            if name.startswith(("insert_", "stage_", "store_", "set_", "read_", "find_bad_", "count_export")):
+            if name.startswith(("insert_", "stage_", "store_", "set_", "read_", "find_bad_", "count_export", "keep_")):
                 continue  # writers and per-file staging queries: the ingest above ran each of them
             for statement, names in sql.statements(name):
                 store.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)

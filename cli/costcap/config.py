@@ -21,6 +21,7 @@ KEYS = {
               "batch_features": "features that never need a synchronous answer (a list of names)",
               "min_calls": "calls a group needs before budget and audit recommend a cap (default 10)"},
     "fields": {"*": "NAME = \"KEY\": read a call field from another key of the logs"},
+    "ingest": {"tz": "the time zone of log times written with no offset (e.g. \"Europe/Paris\"); --tz wins"},
     "network": {"connect_timeout": "seconds to wait for a server to accept a connection (default 10)",
                 "read_timeout": "seconds to wait for each read from a server (default 60)",
                 "total_timeout": "seconds one URL input or one pull may take in all (default 3600)"},
@@ -68,6 +69,15 @@ def network_limits(directory: Path | None = None) -> Limits:
             raise CostcapError(f"{path}: [network] {key} = {value!r}: write a number of seconds from 0.1 to 86400")
         found[field] = float(value)
     return Limits(**found)
+
+
+def ingest_tz(directory: Path | None = None) -> str | None:
+    """[ingest] tz: the zone of times written with no offset (checked where it is used)."""
+    path = path_for(directory)
+    value = _section(path, "ingest").get("tz")
+    if value is not None and not isinstance(value, str):
+        raise CostcapError(f'{path}: [ingest] tz must be a time zone name, e.g. tz = "Europe/Paris"')
+    return value
 
 
 def _section(path: Path, name: str) -> dict:

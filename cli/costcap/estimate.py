@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import prices, sql
+from costcap import prices
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
 

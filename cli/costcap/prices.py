@@ -116,20 +116,31 @@ class ToolPrice:
         return _spans(self.effective_from, self.effective_to, day)
 
 
+# A provider's prefix before an OpenAI model id, as routers and SDKs log it (LiteLLM's openai/gpt-4o-mini).
+PROVIDER_PREFIXES = ("openai/", "azure/", "azure_ai/", "openai:", "litellm_proxy/", "openrouter/openai/")
+
+
 def price_key(model: str) -> str:
-    """The id a model is priced under: a fine-tune ft:BASE:org:name:id bills at BASE's fine-tuned rates (ft:BASE)."""
-    if model.startswith(FINE_TUNE_PREFIX):
-        return FINE_TUNE_PREFIX + model[len(FINE_TUNE_PREFIX):].split(":", 1)[0]
-    return model
+    """The id a model is priced under, whatever the spelling: case and spaces aside, a provider prefix (openai/, azure/)
+    dropped; a fine-tune ft:BASE:org:name:id bills at BASE's fine-tuned rates (ft:BASE)."""
+    key = model.strip().lower()
+    for prefix in PROVIDER_PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+    if key.startswith(FINE_TUNE_PREFIX):
+        return FINE_TUNE_PREFIX + key[len(FINE_TUNE_PREFIX):].split(":", 1)[0]
+    return key
 
 
 def price_key_macro() -> str:
     """price_key() as the store's SQL macro, so both sides apply the one rule."""
     p = FINE_TUNE_PREFIX
-    return (
-        "CREATE OR REPLACE TEMP MACRO price_key(m) AS "
-        f"CASE WHEN starts_with(m, '{p}') THEN '{p}' || split_part(substr(m, {len(p) + 1}), ':', 1) ELSE m END"
-    )
+    prefixes = ", ".join(f"'{prefix}'" for prefix in PROVIDER_PREFIXES)
+    stripped = ("CREATE OR REPLACE TEMP MACRO model_key(m) AS list_reduce(list_prepend(lower(trim(m)), "
+                f"[{prefixes}]), lambda k, x: CASE WHEN starts_with(k, x) THEN substr(k, length(x) + 1) ELSE k END)")
+    keyed = (f"CREATE OR REPLACE TEMP MACRO price_key(m) AS CASE WHEN starts_with(model_key(m), '{p}') "
+             f"THEN '{p}' || split_part(substr(model_key(m), {len(p) + 1}), ':', 1) ELSE model_key(m) END")
+    return stripped + ";\n" + keyed
 
 
 @dataclass

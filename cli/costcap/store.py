@@ -43,6 +43,7 @@ SESSION_OBJECTS = [
     "create_macro_json_unquoted",
     "create_macro_json_text",
     "create_macro_json_number",
+    "create_macro_names_tokens",
     "create_macro_plain_text",
     "create_macro_token_count",
     "create_macro_token_problem",
@@ -53,6 +54,7 @@ SESSION_OBJECTS = [
     "create_table_usage_endpoints",
     "create_table_touched_runs",
     "create_table_settle_keys",
+    "create_table_trace_spans",
     "create_macro_counted_quantiles",
     "create_macro_priced",
     "create_view_priced_calls",
@@ -104,7 +106,8 @@ class Store:
         self._migrate()
         self._check_tables()
         self.con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
-        self.con.execute(price_key_macro())  # the one fine-tune rule, rendered from prices.price_key
+        for statement in price_key_macro().split(";\n"):  # the one rule for model ids, rendered from prices.price_key
+            self.con.execute(statement)
         self.con.execute(endpoints.line_item_macro())  # the one reading of cost line items
         for name in SESSION_OBJECTS:
             self.con.execute(sql.load(name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -23,10 +24,16 @@ from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, sto
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
 Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)
-Preset = Enum("Preset", {name: name for name in presets()}, type=str)
+PRESET_NAMES = ", ".join(presets())
 KindOption = Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")]
 PresetOption = Annotated[
-    Preset | None, typer.Option("--preset", help="Which keys of a log feed the call fields; default: picked from the keys.")
+    str | None,
+    typer.Option("--preset", metavar="NAME|FILE", help=f"Which keys feed the call fields: a preset ({PRESET_NAMES}) or a "
+                 "preset file --save-preset wrote; default: picked from the keys, or inferred from them."),
+]
+TzOption = Annotated[
+    str | None,
+    typer.Option("--tz", metavar="ZONE", help="The time zone of log times written with no offset (e.g. Europe/Paris); default: UTC, said."),
 ]
 ModelOption = Annotated[str | None, typer.Option("--model", help="Model for log lines that name none.")]
 FieldOption = Annotated[
@@ -135,10 +142,25 @@ class IngestFlags:
     model: str | None = None
     fields: list[str] = field(default_factory=list)
     skip_bad: bool = False
-    preset: Preset | None = None
+    preset: str | None = None
     dry_run: bool = False
     force: bool = False
     recursive: bool = False
+    tz: str | None = None
+    save_preset: Path | None = None
+
+
+def zone(name: str | None) -> str | None:
+    """A time zone name checked against the tz database; a wrong one is a one-line error."""
+    if name is None:
+        return None
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise CostcapError(f"--tz {name!r} is not a time zone (write one like Europe/Paris, America/New_York or UTC)") from None
+    return name
 
 
 def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
@@ -159,8 +181,10 @@ def load_store(db: str, prices_file: str | None, paths: list[str], flags: Ingest
 
 def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
-    options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset.value if flags.preset else None)
+    tz = zone(flags.tz or config.ingest_tz(store.directory))
+    options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset, tz=tz)
     request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force,
-                      recursive=flags.recursive, limits=config.network_limits(store.directory))  # fmt: skip
+                      recursive=flags.recursive, limits=config.network_limits(store.directory),
+                      save_preset=flags.save_preset)  # fmt: skip
     with output.progress_bar("ingesting") as progress:
         return ingest_files(store, request, progress)

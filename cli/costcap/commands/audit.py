@@ -10,7 +10,7 @@ import typer
 from costcap import audit as core, config, numbers, output
 from costcap.commands import (
     DayOption, DbOption, FieldOption, FormatOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption,
-    RecursiveOption, load_store, IngestFlags, PresetOption,
+    RecursiveOption, load_store, IngestFlags, PresetOption, TzOption,
 )  # fmt: skip
 from costcap.documents import audit as documents
 from costcap.store import DEFAULT_PATH
@@ -37,6 +37,7 @@ def audit(
     kind: KindOption = Kind.auto,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
+    tz: TzOption = None,
     skip_bad: SkipBadOption = False,
     recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
@@ -48,7 +49,7 @@ def audit(
     Billed is the cost export's charge (or, for days without one, the usage export at catalog prices);
     attributed is the logged and Batch-output calls at catalog prices; unattributed is the difference.
     """
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
     with store:
         report = core.audit(store, settings_for(store, since, until, by.value, feature))
     output.write(documents.document(report, top), fmt)

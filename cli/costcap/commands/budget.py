@@ -13,7 +13,7 @@ from costcap import budget as core, output
 from costcap.documents import budget as documents
 from costcap.commands import (
     STANDARD_FORMATS, format_option, DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, RecursiveOption, load_store,
-    IngestFlags, PresetOption,
+    IngestFlags, PresetOption, TzOption,
 )  # fmt: skip
 from costcap.store import DEFAULT_PATH
 
@@ -44,6 +44,7 @@ def budget(
     kind: KindOption = Kind.auto,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
+    tz: TzOption = None,
     skip_bad: SkipBadOption = False,
     recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
@@ -63,7 +64,7 @@ def budget(
     settings = core.Settings(
         by.value, feature, since and since.date(), until and until.date(), _decimal(percentile), safety_d, round_to, min_calls
     )
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
     with store:
         report = core.measure(store, settings)
     _show(report, fmt)

@@ -13,7 +13,7 @@ from costcap import estimate as estimate_core, output, userfile
 from costcap.commands.audit import say_warnings as audit_warnings, settings_for
 from costcap.commands.budget import say_notes as budget_notes
 from costcap.commands import (
-    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, PricesOption, RecursiveOption,
+    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, TzOption, PricesOption, RecursiveOption,
     SkipBadOption, IngestFlags, format_option, load_catalog, load_store,
 )  # fmt: skip
 from costcap.documents import report as documents
@@ -34,6 +34,7 @@ def report(
     model: ModelOption = None,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
+    tz: TzOption = None,
     skip_bad: SkipBadOption = False,
     recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
@@ -50,7 +51,7 @@ def report(
     if target is not None and target.exists() and not Path(os.path.realpath(target)).is_file():
         raise CostcapError(f"{out}: not a regular file (a device, pipe or socket): give a file name for the report")
     planned = _plan(plan, prices_file, db) if plan else (None, None, None)
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive))
+    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
     with store:
         doc, audited, caps = documents.build(store, settings_for(store, since, until), *planned)
     _write(doc, fmt, target)

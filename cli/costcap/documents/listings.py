@@ -45,6 +45,9 @@ def file_doc(r) -> dict:
         "priced_coverage": round((r.rows - r.unpriced) / r.rows, 6) if r.rows else None,
         "reported_usd": exact(r.reported_usd) if r.reported_usd is not None else None,
         "rounded_amounts": r.rounded_amounts, "largest_rounding_usd": r.largest_rounding_usd,
+        "read_as": r.read_as, "inferred_mapping": r.inferred, "passed_over": r.passed_over,
+        "disagreeing_parent_spans": r.disagreeing_parents, "times_without_offset": r.naive_times,
+        "unread_token_records": r.unread, "unread_token_keys": r.unread_keys,
         "field_keys": r.field_keys, "preview": [_preview(c) for c in r.preview],
     }  # fmt: skip
 

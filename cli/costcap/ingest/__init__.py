@@ -19,9 +19,9 @@ from pathlib import Path
 
 from costcap import aggregates, identity, numbers
 from costcap.errors import CostcapError, InputError
-from costcap.ingest import files, presets, readers
+from costcap.ingest import files, infer, presets, readers, unwrap
 from costcap.ingest.calls import CallSink, Tally
-from costcap.ingest.records import Options
+from costcap.ingest.records import WRAPPER_TIME, Options
 from costcap.store import Store
 from costcap.waits import Limits
 
@@ -45,6 +45,7 @@ class Request:
     force: bool = False  # re-read a file already stored: its earlier sources (by path or content) go first
     recursive: bool = False  # a folder's subfolders are read too
     limits: Limits = field(default_factory=Limits)  # how long a URL input may keep costcap waiting
+    save_preset: Path | None = None  # write the mapping the call files were read with, as a preset file
 
 
 @dataclass
@@ -67,6 +68,13 @@ class FileResult:
     note: str | None = None
     reported_usd: Decimal | None = None  # what the writing tool said these calls cost (LiteLLM's spend)
     priced_where_reported: Decimal | None = None
+    passed_over: dict[str, int] = field(default_factory=dict)  # records with tokens that are not calls, by reason
+    unread: int = 0  # records that name token counts and gave no call
+    unread_keys: list[str] = field(default_factory=list)
+    disagreeing_parents: int = 0  # parent spans whose tokens differ from the sum of the calls beneath them
+    naive_times: int = 0  # calls whose time had no offset and were read as UTC (no --tz)
+    read_as: str | None = None  # where the records were found inside their wrapping
+    inferred: list[str] = field(default_factory=list)  # what inferring the mapping chose (a mapping no preset gave)
     rounded_amounts: int = 0  # amounts with digits past the 18th decimal, rounded half to even
     largest_rounding_usd: float | None = None  # the most one of them moved
     field_keys: dict[str, str] = field(default_factory=dict)  # dry run: the key that fed each call field
@@ -77,9 +85,12 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
     """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
     with _spool() as spool:
         items, aside = files.expand(request.paths, Path(spool), request.recursive, request.limits, request.skip_bad)
+        run = _Run(store, request, items, progress)
         with store.transaction(commit=not request.dry_run, what=f"the ingest of {numbers.counted(len(items), 'file')}"):
-            found = _Run(store, request, items, progress).all()
+            found = run.all()
             aggregates.recount_runs(store)
+        if request.save_preset is not None:
+            run.save_preset(request.save_preset)
         return found + [FileResult(a.path, a.kind, a.status, note=a.note) for a in aside]
 
 
@@ -111,14 +122,15 @@ class _Ready:
     lines_before: int = 0
     mapping: presets.Mapping | None = None
     sample: list[dict] = field(default_factory=list)
+    unwrapper: unwrap.Unwrapper | None = None
 
     def joins(self, group: list[_Ready]) -> bool:
-        """Whether this file can be read in the same batch as `group`: same reader and preset, room left."""
+        """Whether this file can be read in the same batch as `group`: same reader and mapping, room left."""
         if not group:
             return True
         first = group[0]
         size = sum(r.item.size for r in group)
-        return (self.reader.name, self.mapping.preset.name) == (first.reader.name, first.mapping.preset.name) and (
+        return (self.reader.name, self.mapping.preset) == (first.reader.name, first.mapping.preset) and (
             len(group) < GROUP_FILES and size + self.item.size <= GROUP_BYTES)  # fmt: skip
 
 
@@ -148,6 +160,7 @@ class _Run:
         self.known = _Known.load(store)
         self.next_id = store.rows("next_source_id")[0][0]
         self.group: list[_Ready] = []
+        self.mappings: dict[str, presets.Mapping] = {}  # file -> the mapping its calls were read with
 
     def all(self) -> list[FileResult]:
         results = []
@@ -197,10 +210,33 @@ class _Run:
         self.known.by_sha[sha] = source_id
         self.known.latest[path] = self.known.by_id[source_id] = (sha, content.size, ready.lines_before, reader.name, ready.document_id)
         if reader.calls:
-            ready.sample = [{**item.partition, **r} for r in reader.sample(head_text)]
-            ready.mapping = presets.Mapping(_preset(reader, self.request.options, ready.sample), self.request.options.fields)
-            result.preset = ready.mapping.preset.name
+            self._read_with(ready, [{**item.partition, **r} for r in reader.sample(head_text)])
         return ready
+
+    def _read_with(self, ready: _Ready, sample: list[dict]) -> None:
+        """How a call file's records are read: out of their wrapping, with a shipped preset or a mapping inferred
+        from their keys."""
+        if not ready.reader.preset:
+            ready.unwrapper, sample = unwrap.unwrapper_for(sample)
+            if ready.unwrapper is not None:
+                ready.result.read_as = ready.unwrapper.describe()
+        preset, inferred = _preset(ready.reader, self.request.options, sample)
+        ready.sample, ready.mapping = sample, presets.Mapping(preset, self.request.options.fields)
+        ready.result.preset = preset.name
+        self.mappings[ready.item.name] = ready.mapping
+        if inferred is not None:
+            ready.result.inferred = [*(f"{name} <- {keys[0]}" for name, keys in inferred.fields.items()), *inferred.notes]
+
+    def save_preset(self, path: Path) -> None:
+        """--save-preset: the one mapping the call files were read with, as a preset file --preset reads back."""
+        distinct = list({repr(m.preset.fields) + repr(m.overrides): (name, m) for name, m in self.mappings.items()}.values())
+        if not distinct:
+            raise CostcapError(f"--save-preset {path}: no file was read as calls, so there is no mapping to save")
+        if len(distinct) > 1:
+            raise CostcapError(f"--save-preset {path}: the files were read with {len(distinct)} different mappings; "
+                               "save one file's at a time")  # fmt: skip
+        name, mapping = distinct[0]
+        presets.save(mapping, path, name)
 
     def _reader(self, item: files.Input) -> tuple[readers.Reader, str] | FileResult:
         raw = files.head(item)
@@ -241,6 +277,10 @@ class _Run:
             return
         tallies, reads = self._read_records(group)
         ids = [r.source_id for r in group]
+        if any(r.mapping.keys("span_id") for r in group):
+            self._pass_over_parents(group, tallies)
+        for source_id, naive in self.store.rows("count_naive_times", sources=ids):
+            next(r for r in group if r.source_id == source_id).result.naive_times = naive
         identity.settle_new(self.store, ids)
         counted = dict(self.store.rows("count_source_calls", sources=ids))
         copies = dict(self.store.rows("count_source_copies", sources=ids))
@@ -255,6 +295,18 @@ class _Run:
                 ready.result.field_keys = _fed_by(ready.mapping, ready.sample)
                 ready.result.preview = self.store.dicts("preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS)
 
+    def _pass_over_parents(self, group: list[_Ready], tallies: dict[int, Tally]) -> None:
+        """A trace's parent spans repeat the tokens of the calls beneath them: passed over, and said where they differ."""
+        ids = [r.source_id for r in group]
+        kinds = sorted(infer.vocabulary().model_request_kinds)
+        for source_id, _, disagreeing in self.store.rows("pass_over_parent_spans", sources=ids, kinds=kinds):
+            next(r for r in group if r.source_id == source_id).result.disagreeing_parents = disagreeing
+        for source_id, reason, count in self.store.rows("passed_calls", sources=ids):
+            tallies[source_id].passed[reason] = tallies[source_id].passed.get(reason, 0) + count
+            tallies[source_id].calls -= count
+        self.store.execute("delete_bad_calls", sources=ids)
+        self.store.execute("clear_trace_spans")
+
     def _read_records(self, group: list[_Ready]) -> tuple[dict[int, Tally], dict[int, int]]:
         sink = CallSink(self.store, group[0].mapping, self.request.options, self.request.skip_bad)
         reads = {}
@@ -264,7 +316,7 @@ class _Run:
                 reject = functools.partial(sink.reject, ready.source_id)
                 reads[ready.source_id] = 0
                 for lines, records, count, size in ready.reader.batches(ready.item, ready.skip_bytes, ready.result.first_line, reject):
-                    sink.add(ready.source_id, lines, records)
+                    sink.add(ready.source_id, *unwrap.apply_batch(ready.unwrapper, lines, records))
                     reads[ready.source_id] += count
                     self.progress.add(size)
         finally:
@@ -334,7 +386,8 @@ def _tell(ready: _Ready, tally: Tally, read: int, counted: dict[int, int], copie
     """What one file of a batch gave: its counted calls, the calls other sources hold too, bad and skipped lines."""
     result = ready.result
     result.rows, result.duplicates = counted.get(ready.source_id, 0), copies.get(ready.source_id, 0)
-    result.bad, result.bad_examples = tally.bad, tally.bad_examples
+    result.bad, result.bad_examples, result.passed_over = tally.bad, tally.bad_examples, tally.passed
+    result.unread, result.unread_keys = tally.unread, tally.unread_keys
     result.skipped = read - tally.calls - tally.bad
     _never_silent(ready.item, ready.reader, ready.mapping, tally, result)
 
@@ -345,10 +398,20 @@ def _stored_path(item: files.Input) -> str:
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 
-def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> presets.Preset:
+def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> tuple[presets.Preset, infer.Inferred | None]:
+    """The preset named, the reader's own, the first whose keys the records carry, or, where none of them finds a
+    token count, a mapping inferred from the records' keys."""
     if options.preset:
-        return presets.named(options.preset)
-    return presets.named(reader.preset) if reader.preset else presets.pick(sample)
+        return presets.named(options.preset), None
+    picked = presets.named(reader.preset) if reader.preset else presets.pick(sample)
+    if picked.every_record:
+        return picked, None
+    if infer.reads_tokens(presets.Mapping(picked, options.fields), sample):
+        return infer.supplemented(picked, presets.Mapping(picked, options.fields), sample)
+    if picked.name != presets.BASE and not reader.preset:
+        return picked, None  # its own keys told it apart
+    inferred = infer.infer(sample)
+    return (infer.preset(inferred), inferred) if inferred.reads_tokens else (picked, None)
 
 
 def _never_silent(item: files.Input, reader: readers.Reader, mapping: presets.Mapping, tally: Tally, result: FileResult) -> None:
@@ -366,7 +429,8 @@ def _never_silent(item: files.Input, reader: readers.Reader, mapping: presets.Ma
             item.name, None,
             f"it holds token counts ({', '.join(tally.token_keys)}) but no call could be read with the "
             f"{mapping.preset.name} preset",
-            f"pass --preset with one of: {others}; or map the keys, e.g. --field input_tokens=KEY --field output_tokens=KEY",
+            f"map the keys, e.g. --field input_tokens=KEY --field output_tokens=KEY, check them with --dry-run and keep "
+            f"them with --save-preset FILE; or pass --preset with one of: {others}",
         )  # fmt: skip
     result.status = "not an input"
     result.note = f"read as {reader.name}: no call and no token counts in it; nothing stored"
@@ -379,6 +443,6 @@ def _fed_by(mapping: presets.Mapping, sample: list[dict]) -> dict[str, str]:
         for record in sample:
             key = next((k for k in mapping.keys(name) if presets.lookup(record, k) is not None), None)
             if key:
-                fed[name] = key
+                fed[name] = "the wrapper's time" if key == WRAPPER_TIME else key
                 break
     return fed

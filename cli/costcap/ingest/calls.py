@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from costcap import sql
 from costcap.errors import InputError
+from costcap.ingest.infer import vocabulary
 from costcap.ingest.presets import Mapping, call_fields, json_path, lookup, parts
 from costcap.ingest.records import DEFAULT_FIX, Options
 from costcap.store import Store
@@ -29,6 +30,9 @@ class Tally:
     bad: int = 0
     bad_examples: list[str] = field(default_factory=list)
     token_keys: list[str] = field(default_factory=list)
+    passed: dict[str, int] = field(default_factory=dict)  # records with tokens that are not calls, by reason
+    unread: int = 0  # records naming token counts that gave no call (the mapping read none of their keys)
+    unread_keys: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -109,9 +113,17 @@ class CallSink:
             "default_model": self.options.default_model, "now": self.options.now,
             "origin": self.mapping.preset.origin, "tier": self.mapping.preset.tier,
             "every_record": self.mapping.preset.every_record, "kind": self.mapping.preset.description,
+            "tz": self.options.tz,
         }  # fmt: skip
         stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
-        stored -= self._take_bad(sources)
+        if self.mapping.keys("span_id"):
+            self.store.execute("keep_trace_spans")  # a trace's spans with no tokens still link calls to their parents
+        if stored < table.num_rows:  # some records gave no call: those that name token counts are said
+            for source_id, records, keys in self.store.rows("count_unread_token_records", sources=sources, **vocabulary().sql_params()):
+                tally = self.files[source_id].tally
+                tally.unread += records
+                tally.unread_keys = sorted(set(tally.unread_keys) | set(keys))[:8]
+        stored -= self.take_refused(sources)
         self._count(sources, stored)
         self._note_token_keys([s for s in sources if not self.files[s].tally.calls and len(self.files[s].tally.token_keys) < 8])
         self._holder.table = None
@@ -144,22 +156,24 @@ class CallSink:
         which --preset or --field would read them."""
         if not sources:
             return
-        for source_id, key in self.store.rows("record_token_keys", sources=sources):
+        for source_id, key in self.store.rows("record_token_keys", sources=sources, **vocabulary().sql_params()):
             keys = self.files[source_id].tally.token_keys
             if key not in keys and len(keys) < 8:
                 keys.append(key)
                 keys.sort()
 
-    def _take_bad(self, sources: list[int]) -> int:
-        """Report the records SQL refused (the first one is fatal without --skip-bad) and delete them."""
+    def take_refused(self, sources: list[int]) -> int:
+        """Report the records SQL refused (the first one is fatal without --skip-bad), count those it passed over
+        (cache hits, parent spans), and delete both; how many went."""
         found = self.store.rows("bad_calls", sources=sources, shown=MAX_BAD_EXAMPLES)
-        if not found:
-            return 0
         for source_id, line, item, what, _ in found:
             self.reject(source_id, line, self._named(source_id, line, item, what), FIXES.get(what, DEFAULT_FIX))
         totals = {source_id: total for source_id, *_, total in found}
         for source_id, total in totals.items():
             self.files[source_id].tally.bad += total - sum(1 for row in found if row[0] == source_id)
+        for source_id, reason, count in self.store.rows("passed_calls", sources=sources):
+            passed = self.files[source_id].tally.passed
+            passed[reason] = passed.get(reason, 0) + count
         return self.store.rows("delete_bad_calls", sources=sources)[0][0]
 
     def _named(self, source_id: int, line: int, item: int, what: str) -> str:

@@ -1,4 +1,6 @@
-"""Parse one structlog line, whatever renderer wrote it: JSON, key=value (reprs), logfmt or the dev console."""
+"""Parse one structlog line, whatever renderer wrote it: JSON, key=value (reprs), logfmt or the dev console, and
+whatever prefix a logging framework, a syslog daemon, a container runtime or a platform put before it (its time is
+kept, for a record that has none of its own)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,10 @@ import ast
 import json
 import re
 
-from costcap.ingest.records import BadRecord
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from costcap.ingest.records import WRAPPER_TIME, BadRecord
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Spellings of infinity and NaN that DuckDB's JSON reader (which reads JSON lines) accepts beside Python's own three;
@@ -24,10 +29,12 @@ BARE = re.compile(r"\S+")
 # key=value with a value that is bare (not opening a bracket or a quote), one quoted string without escapes, or a
 # flat dict of whole numbers such as {'cached_tokens': 1024} (how the console prints a usage detail)
 SIMPLE_PAIR = re.compile(
-    r"""([^\s='"\[\]{}()]+)=('[^'\\]*'|"[^"\\]*"|\{(?:'\w+': -?(?:0|[1-9]\d*)(?:, '\w+': -?(?:0|[1-9]\d*))*)?\}|[^\s'"\[{(]\S*|)(?=\s|$)"""
+    r"""([^\s='"\[\]{}()]+)=('[^'\\]*'|"[^"\\]*"|\{(?:'\w+': -?(?:0|[1-9]\d*)(?:, '\w+': -?(?:0|[1-9]\d*))*)?\}|[^\s'"\[{(][^\s(]*|)(?=\s|$)"""
 )
 FLAT_ENTRY = re.compile(r"'(\w+)': (-?\d+)")  # inside a flat dict SIMPLE_PAIR matched
 _CLOSERS = {"[": "]", "{": "}", "(": ")"}
+# An SDK object's repr as a value: usage=CompletionUsage(prompt_tokens=3300, completion_tokens=120, ...)
+SDK_OBJECT = re.compile(r"[A-Z]\w*\(")
 _BARE = {"None": None, "True": True, "False": False, "true": True, "false": False}
 
 
@@ -40,17 +47,75 @@ def parse(line: str) -> dict | None:
         return None
     if text.startswith("{"):
         return _json_line(text)
+    console = CONSOLE_HEAD.match(text)
+    if console:
+        return _console(console)
+    prefix = split_prefix(text)
+    if prefix is not None:
+        return with_time(parse(prefix.body) if prefix.body.strip() else None, prefix.time)
     if "{" in text:
         # stdlib logging may print its own prefix before JSONRenderer's object
         embedded = _embedded_json(text)
         if embedded is not None:
             return embedded
-    console = CONSOLE_HEAD.match(text)
-    if console:
-        return _console(console)
     if PAIR_START.search(text):
         return pairs(text, console=False)
     return None
+
+
+def with_time(record: dict | None, time: str | None) -> dict | None:
+    """A record with a wrapper's time beside its own keys, read only where it has no time of its own."""
+    if record is not None and time and WRAPPER_TIME not in record:
+        record[WRAPPER_TIME] = time
+    return record
+
+
+def json_with_time(text: str, time: str | float | None) -> str | None:
+    """A JSON object's text with a wrapper's time added as the last key, without parsing it (SQL parses it, and
+    says so when it is not JSON); None when the text is not plainly one object of keys (then it is parsed)."""
+    body = text.strip()
+    if not body.startswith('{"') or not body.endswith("}"):
+        return None
+    if time is None or WRAPPER_TIME in body:
+        return body
+    plain = isinstance(time, str) and time.isprintable() and '"' not in time and "\\" not in time
+    return f'{body[:-1]}, "{WRAPPER_TIME}": {f"{chr(34)}{time}{chr(34)}" if plain else json.dumps(time, default=str)}}}'
+
+
+
+# a time that can go between quotes as it is, as a column check (Rust's regex)
+PLAIN_TIME = r"^[\w:.+\- ]*$"
+NUMBER = r"^\d+(?:\.\d+)?$"
+
+
+def json_with_time_column(body, time):
+    """json_with_time for columns (polars expressions): the body's text with the time as its last key where there is
+    one; a row whose body is not plainly an object, or whose time needs escaping, is null (for json_with_time)."""
+    import polars as pl
+
+    body = body.str.strip_chars()
+    value = pl.when(time.str.contains(NUMBER)).then(time).otherwise(pl.lit('"') + time + pl.lit('"'))
+    joined = body.str.strip_suffix("}") + pl.lit(f', "{WRAPPER_TIME}": ') + value + pl.lit("}")
+    usable = body.str.starts_with('{"') & body.str.ends_with("}") & (time.is_null() | time.str.contains(PLAIN_TIME))
+    return pl.when(usable & time.is_null()).then(body).when(usable).then(joined)
+
+
+def column_prefixes():
+    """The prefix patterns as Rust's regex reads them, with their group numbers: all but the one whose time needs
+    a year worked out (RFC 3164)."""
+    return [(("(?i)" if p.flags & re.IGNORECASE else "") + p.pattern, p.groupindex) for p in PREFIXES if "bsd" not in p.groupindex]
+
+
+def record_text(line: str) -> str | None:
+    """The JSON text of the record a non-JSON line holds (see parse), None when it holds none; a JSON body after a
+    prefix keeps its text, with the prefix's time beside it."""
+    prefix = split_prefix(line.strip()) if line[:1].isdigit() or line[:1] == "<" else None
+    if prefix is not None and not prefix.piece:
+        spliced = json_with_time(prefix.body, prefix.time)
+        if spliced is not None:
+            return spliced
+    record = parse(line)
+    return None if record is None else json.dumps(record, default=repr, ensure_ascii=False)
 
 
 def _first_wins(pairs: list[tuple[str, object]]) -> dict:
@@ -69,8 +134,20 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_first_wins)
 def _json_line(text: str) -> dict | None:
     value = _json_object(text)
     if value is None:
+        value = _python_dict(text)  # a dict printed by Python: {'event': 'llm_call', 'usage': {...}}
+    if value is None:
         raise BadRecord("the line is not valid JSON: cut short or corrupted")
     return value
+
+
+def _python_dict(text: str) -> dict | None:
+    if not text.rstrip().endswith("}") or "'" not in text:
+        return None
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def _embedded_json(text: str) -> dict | None:
@@ -172,6 +249,10 @@ def _value(text: str, i: int):
     if opener in _CLOSERS:
         end = _bracket_end(text, i)
         return _literal(text[i:end], quoted=False), end, False
+    sdk = SDK_OBJECT.match(text, i)
+    if sdk:
+        end = _bracket_end(text, sdk.end() - 1)
+        return sdk_object(text[i:end]), end, False
     end = BARE.match(text, i).end()
     raw = text[i:end]
     return _BARE.get(raw, raw), end, raw not in _BARE
@@ -211,3 +292,88 @@ def _literal(raw: str, quoted: bool):
         return ast.literal_eval(raw)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return raw[1:-1] if quoted and len(raw) >= 2 else raw
+
+
+def sdk_object(text: str):
+    """An SDK object's repr as a dict of its fields: CompletionUsage(prompt_tokens=3300, details=Details(a=1))
+    gives {'prompt_tokens': 3300, 'details': {'a': 1}}; text that is not one is returned as it is."""
+    opened = text.find("(")
+    if opened < 0 or not text.endswith(")"):
+        return text
+    inside = text[opened + 1 : -1]
+    record, i = {}, 0
+    while i < len(inside):
+        key = re.compile(r"\s*,?\s*([A-Za-z_]\w*)=").match(inside, i)
+        if not key:
+            break
+        value, i, _ = _value(inside, key.end())
+        if isinstance(value, str) and value.endswith(","):
+            value = _BARE.get(value[:-1], _number(value[:-1]))
+        record[key.group(1)] = value
+        while i < len(inside) and inside[i] in ", ":
+            i += 1
+    return record
+
+
+def _number(text: str):
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+# --- prefixes a wrapper put before a line's body ---------------------------------------------------------------------
+
+_ISO = r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?"
+PREFIXES = (
+    # RFC 5424: <PRI>VERSION TIMESTAMP HOST APP PROCID MSGID STRUCTURED-DATA MSG
+    re.compile(rf"^<\d{{1,3}}>\d (?P<time>{_ISO}|-) \S+ \S+ \S+ \S+ (?:-|(?:\[[^\]]*\])+) ?(?P<body>.*)$"),
+    # RFC 3164: <PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG (local time, no year)
+    re.compile(r"^(?:<\d{1,3}>)?(?P<bsd>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d) \S+ [^\s:\[]+(?:\[\d+\])?: (?P<body>.*)$"),
+    # a container runtime's text format: TIME STREAM FLAG MSG (F: a whole line, P: a piece of a longer one)
+    re.compile(rf"^(?P<time>{_ISO}) (?:stdout|stderr) (?P<flag>[FP]) (?P<body>.*)$"),
+    # a platform's prefix: TIME source[process]: MSG
+    re.compile(rf"^(?P<time>{_ISO}) [\w.-]+\[[\w.-]+\]: (?P<body>.*)$"),
+    # stdlib logging: asctime LEVEL logger - MSG, asctime [LEVEL] MSG, asctime LEVEL: MSG
+    re.compile(rf"^\[?(?P<time>{_ISO})\]? +\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\]?:? +"
+               r"(?:[\w.\-]+(?:\s*:\d+)? +[-:|] +)?(?P<body>.*)$", re.IGNORECASE),
+)  # fmt: skip
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+@dataclass
+class Prefix:
+    """What a line's prefix gave: its time (text), the body after it, and whether the line is a piece of a longer
+    one (a runtime's P flag)."""
+
+    time: str | None
+    body: str
+    piece: bool = False
+
+
+def split_prefix(line: str) -> Prefix | None:
+    """A line's wrapper prefix and its body; None when no prefix form fits."""
+    first = line[:1]
+    if not (first.isdigit() or first in "<[" or first.isupper()):
+        return None
+    for pattern in PREFIXES:
+        found = pattern.match(line)
+        if found:
+            parts = found.groupdict()
+            time = _bsd_time(parts["bsd"]) if parts.get("bsd") else parts.get("time")
+            return Prefix(None if time == "-" else time, parts["body"], parts.get("flag") == "P")
+    return None
+
+
+def _bsd_time(text: str) -> str | None:
+    """An RFC 3164 time has no year: this year's, or last year's where this year's would be in the future. It is the
+    sender's local time, with no offset (read as --tz says)."""
+    now = datetime.now(timezone.utc)
+    month, day, clock = text[:3], int(text[4:6]), text[7:]
+    if month not in _MONTHS:
+        return None
+    year = now.year if (_MONTHS[month], day) <= (now.month, now.day) else now.year - 1
+    return f"{year}-{_MONTHS[month]:02d}-{day:02d} {clock}"

@@ -6,13 +6,16 @@ may hold dots (`attributes."gen_ai.usage.input_tokens"`), and a part of digits i
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from costcap.errors import CostcapError
+from costcap.ingest.records import WRAPPER_TIME
 
 BASE = "structlog"
 _PART = re.compile(r'"((?:[^"\\]|\\.)*)"|([^."]+)')
@@ -75,8 +78,13 @@ def json_path(key: str) -> str:
 
 def lookup(record, key: str):
     """A value by key in a parsed record; None when absent."""
+    return at(record, parts(key))
+
+
+def at(record, steps) -> object:
+    """The value at a path of steps (names, list indexes); None when absent."""
     node = record
-    for step in parts(key):
+    for step in steps:
         if isinstance(step, int):
             if not isinstance(node, list) or step >= len(node):
                 return None
@@ -117,11 +125,57 @@ def call_fields() -> tuple[str, ...]:
 
 
 def named(name: str) -> Preset:
-    """The preset called `name`; an unknown name lists the known ones."""
+    """The preset called `name`, or the preset file at that path (as --save-preset writes one); an unknown name
+    lists the known ones."""
     found = presets().get(name)
-    if found is None:
-        raise CostcapError(f"--preset {name!r} is not a preset costcap ships (use one of: {', '.join(presets())})")
-    return found
+    if found is not None:
+        return found
+    if name.endswith(".toml") or Path(name).is_file():
+        return from_file(Path(name))
+    raise CostcapError(f"--preset {name!r} is neither a preset costcap ships ({', '.join(presets())}) nor a preset file")
+
+
+def from_file(path: Path) -> Preset:
+    """A preset file: `description`, optionally `match` and `extends`, and a [fields] table of NAME = [KEYS]."""
+    from costcap.userfile import read_text
+
+    try:
+        spec = tomllib.loads(read_text(path, "the preset file"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CostcapError(f"{path}: not valid TOML ({exc}; fix the preset file)") from None
+    fields = spec.get("fields")
+    if not isinstance(fields, dict) or not all(isinstance(v, list) and all(isinstance(k, str) for k in v) for v in fields.values()):
+        raise CostcapError(f'{path}: a preset file needs a [fields] table of NAME = ["KEY", ...] lines')
+    unknown = [name for name in fields if name not in call_fields()]
+    if unknown:
+        raise CostcapError(f"{path}: unknown field {unknown[0]!r} in [fields] (known: {', '.join(call_fields())})")
+    for keys in fields.values():
+        for key in keys:
+            try:
+                parts(key)
+            except ValueError:
+                raise CostcapError(f"{path}: {key!r} is not a key path (dots between names; quote a key with dots)") from None
+    spec = {"description": f"the preset file {path.name}", "rank": 50, **spec}
+    return _build(path.stem, spec, _base_spec())
+
+
+def _base_spec() -> dict:
+    folder = resources.files("costcap") / "data" / "presets"
+    return tomllib.loads((folder / f"{BASE}.toml").read_text(encoding="utf-8"))["fields"]
+
+
+def save(mapping: Mapping, path: Path, read_from: str) -> Path:
+    """Write a mapping as a preset file --preset reads back: the keys it reads before the base preset's own."""
+    from costcap.userfile import write_text
+
+    base = presets()[BASE]
+    lines = [f"# The mapping costcap read {read_from} with: review it, then read such files with --preset {path}",
+             f"description = {json.dumps('the mapping of ' + read_from)}", "", "[fields]"]  # fmt: skip
+    for name in call_fields():
+        own = [k for k in mapping.keys(name) if k != WRAPPER_TIME and k not in base.fields.get(name, ())]
+        if own:
+            lines.append(f"{name} = [{', '.join(json.dumps(k) for k in own)}]")
+    return write_text(path, "\n".join(lines) + "\n", "the preset file")
 
 
 def pick(records: list[dict], default: str = BASE) -> Preset:
@@ -140,4 +194,6 @@ class Mapping:
     overrides: dict[str, str] = field(default_factory=dict)
 
     def keys(self, name: str) -> list[str]:
-        return self.preset.keys(name, self.overrides)
+        found = self.preset.keys(name, self.overrides)
+        # a wrapper's time (ingest/unwrap.py) is read only where the record has none of its own
+        return [*found, WRAPPER_TIME] if name == "timestamp" else found

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 
 DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
+# the key a wrapper's time is kept under, beside the record's own keys: the last a call's time is read from
+WRAPPER_TIME = "costcap_wrapper_time"
 
 
 class BadRecord(ValueError):
@@ -25,3 +27,4 @@ class Options:
     fields: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(tzinfo=None))
+    tz: str | None = None  # the zone of times written with no offset (None: UTC, and said)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from costcap.errors import InputError
-from costcap.ingest.readers import api_pages, batch_object, documents, exports, lines, otlp, parquet, spend_logs
+from costcap.ingest.readers import api_pages, batch_object, documents, exports, lines, log_csv, otlp, parquet, spend_logs
 
 
 class UnknownKind(InputError):
@@ -100,6 +100,9 @@ READERS: tuple[Reader, ...] = (
     Reader("spend-logs-csv", "LiteLLM SpendLogs table exported as CSV", lambda h: spend_logs.looks_like(set(h.columns)),
            batches=_whole_document(spend_logs.batches), sample=lambda t: documents.sample(t, spend_logs.rows),
            preset="litellm"),
+    Reader("log-csv", "a log platform's CSV export whose columns hold the calls' token counts (one event per row)",
+           lambda h: log_csv.looks_like(h.columns), batches=_whole_document(log_csv.batches),
+           sample=lambda t: documents.sample(t, spend_logs.rows)),
     Reader("usage-api-json", "Usage or Costs API pages, JSON lines of pages, or a bare array of buckets",
            lambda h: api_pages.looks_like_page(h.text), load=_api(api_pages.load)),
     Reader("usage-legacy-json", "the legacy /v1/usage JSON (snapshot_id, n_context_tokens_total)",

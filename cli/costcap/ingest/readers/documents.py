@@ -118,7 +118,7 @@ def batches(item: files.Input, reject, records=None) -> Iterator[tuple[list[int]
     """(line numbers, JSON texts, values read, bytes read) of the objects in the document, BATCH_RECORDS at a time
     (the bytes all count with the last batch: the document is parsed whole)."""
     text = read_text(item)
-    found = records(text, item.name) if records else values(text, item.name)
+    found = records(text, item.name) if records else _events(values(text, item.name))
     numbers, out, seen = [], [], 0
     for line, value in found:
         seen += 1
@@ -133,7 +133,7 @@ def batches(item: files.Input, reject, records=None) -> Iterator[tuple[list[int]
 
 def sample(text: str, records=None) -> list[dict]:
     """The first objects of a head that may be cut short, for picking a preset."""
-    found = records(text, "", strict=False) if records else values(text, "", strict=False)
+    found = records(text, "", strict=False) if records else _events(values(text, "", strict=False))
     picked = []
     for _, value in found:
         if isinstance(value, dict):
@@ -141,3 +141,12 @@ def sample(text: str, records=None) -> list[dict]:
         if len(picked) >= SAMPLE_VALUES:
             break
     return picked
+
+
+def _events(found):
+    """Each value of a document, or the events of a query API's answer (ingest/unwrap.py), on the value's line."""
+    from costcap.ingest.unwrap import events
+
+    for line, value in found:
+        for event in events(value):
+            yield line, event
