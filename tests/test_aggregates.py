@@ -63,20 +63,18 @@ def per_call(db: Path, by: str, percentile: float, feature=None, since=None, unt
     from costcap.store import Store
 
     store = Store(str(db), prices.catalog(), read_only=True)  # for the session's aliases: by model is by snapshot
-    con = store.con
-    rows = con.execute(PER_CALL, {"by": by, "feature": feature, "since": since, "until": until, "fraction": percentile / 100})
-    names = [d[0] for d in rows.description]
-    found = {r[0]: dict(zip(names, r)) for r in rows.fetchall()}
+    rows = store.composed(PER_CALL, by=by, feature=feature, since=since, until=until, fraction=percentile / 100)
+    found = {next(iter(r.values())): r for r in rows}
     for name, row in found.items():
-        sent = con.execute(
+        sent = store.composed(
             "SELECT max_tokens, count(*) AS n FROM priced_calls WHERE output_tokens > 0 AND (status_code IS NULL OR status_code < 400)"
             " AND max_tokens IS NOT NULL AND coalesce(CASE $by WHEN 'model' THEN coalesce(price_model, model) WHEN 'batch_type' THEN batch_type"
             " ELSE feature END, '(untagged)') = $name AND ($feature IS NULL OR feature = $feature)"
             " AND ($since IS NULL OR CAST(ts AS DATE) >= $since) AND ($until IS NULL OR CAST(ts AS DATE) <= $until) GROUP BY 1",
-            {"by": by, "name": name, "feature": feature, "since": since, "until": until},
-        ).fetchall()
-        top = max((n for _, n in sent), default=0)
-        row["tied_caps"] = [cap for cap, n in sent if n == top]
+            by=by, name=name, feature=feature, since=since, until=until,
+        )
+        top = max((r["n"] for r in sent), default=0)
+        row["tied_caps"] = [r["max_tokens"] for r in sent if r["n"] == top]
     store.close()
     return found
 

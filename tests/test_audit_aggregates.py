@@ -1,6 +1,6 @@
 """audit reads aggregates kept at ingest (call_groups, call_values, call_minutes, retry_groups), and budget its
 overruns from output_counts, not the calls: every figure of audit's report and budget's groups equals, to the cent and
-to the token, the per-call computation it replaced (the queries kept in tests/reference/audit/, run over the same
+to the token, the per-call computation it replaced (the queries kept in tests/reference/, run over the same
 store through the same Python), on a store built to hold every case that tells the two apart. The one change to the
 reference: a Batch failure's example error is the first in text order (min), where any_value gave any."""
 
@@ -20,9 +20,10 @@ import structlog
 from conftest import SAMPLE_DATA, ok, write_structlog
 from costcap import audit, budget, estimate, prices, sql
 from costcap.documents.audit import document
+from costcap.scope import Scope
 from costcap.store import Store
 
-REFERENCE = Path(__file__).parent / "reference" / "audit"
+REFERENCE = Path(__file__).parent / "reference"
 JSON = structlog.processors.JSONRenderer()
 
 
@@ -91,12 +92,12 @@ def store(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def per_call(monkeypatch):
-    """sql.load reading the per-call queries where tests/reference/audit/ has one."""
+    """sql.load reading the per-call queries where tests/reference/ has one."""
     stored = sql.load.__wrapped__
 
     def load(name: str) -> str:
-        if name == "create_scope_groups":
-            return stored("create_scope_calls")  # the priced calls of the period, which explain still reads
+        if name == "audit/scope_groups":
+            return stored("audit/scope_calls")  # the priced calls of the period, which explain still reads
         path = REFERENCE / f"{name}.sql"
         return path.read_text(encoding="utf-8") if path.exists() else stored(name)
 
@@ -124,8 +125,7 @@ def audited(db: Path, settings: audit.Settings, prices_file: Path | None = None)
     with Store(str(db), prices.catalog(prices_file), read_only=True) as s:
         report = audit.audit(s, settings)
         measured = {f: dataclasses.asdict(estimate.measured_from_store(s, f)) for f in ("summarise", "classify")}
-        narrowed = (settings.feature, settings.since, settings.until)
-        caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, *narrowed)))
+        caps = {by: dataclasses.asdict(budget.measure(s, budget.Settings(by, settings.scope)))
                 for by in ("feature", "model", "batch_type")}  # fmt: skip
         found = {"json": document(report).data, "report": dataclasses.asdict(report), "estimate": measured,
                  "budget": caps}  # fmt: skip
@@ -154,9 +154,9 @@ CASES = {
     "by day": audit.Settings(by="day"),
     "by batch type": audit.Settings(by="batch_type"),
     # a retry on the 2nd just after midnight whose predecessor is on the 1st: outside the period, so not counted
-    "from the 2nd": audit.Settings(since=date(2026, 11, 2), until=date(2026, 11, 3), min_calls=1),
-    "one feature": audit.Settings(feature="summarise", min_calls=1),
-    "by model, narrowed": audit.Settings(by="model", since=date(2026, 11, 3)),
+    "from the 2nd": audit.Settings(Scope(date(2026, 11, 2), date(2026, 11, 3)), min_calls=1),
+    "one feature": audit.Settings(Scope(feature="summarise"), min_calls=1),
+    "by model, narrowed": audit.Settings(Scope(date(2026, 11, 3)), by="model"),
 }
 
 
@@ -178,7 +178,7 @@ def test_a_catalog_with_a_threshold_below_the_floor_gets_groups_built_for_it(sto
                            "litellm_provider": "openai", "mode": "chat"}}  # fmt: skip
     path = tmp_path / "model_prices_and_context_window.json"
     path.write_text(json.dumps(litellm))
-    settings = audit.Settings(feature="odd", by="model", min_calls=1)
+    settings = audit.Settings(Scope(feature="odd"), by="model", min_calls=1)
     got = audited(store, settings, path)
     request.getfixturevalue("per_call")
     want = audited(store, settings, path)
@@ -190,7 +190,7 @@ def test_a_catalog_with_a_threshold_below_the_floor_gets_groups_built_for_it(sto
 
 
 def test_the_long_context_rate_is_per_call_in_the_groups(store):
-    got = audited(store, audit.Settings(feature="odd", by="model", min_calls=1))
+    got = audited(store, audit.Settings(Scope(feature="odd"), by="model", min_calls=1))
     model = next(r for r in got["report"]["breakdowns"]["model"] if r["key"] == "gpt-5.4-2026-03-05")  # the snapshot that bills gpt-5.4
     # 300k above 272k: 300,000 x 5 + 1,000 x 22.5 = 1,522,500; 250k: 250,000 x 2.5 + 1,000 x 15 = 640,000;
     # 272k: 695,000; 1,200 x 2.5 + 80 x 15 = 4,200 -> 2,861,700 / 1M = $2.8617

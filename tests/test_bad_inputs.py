@@ -21,7 +21,7 @@ LINE_ERRORS = [name for name, case in EXPECTED.items() if name.startswith(("log_
 def totals(db: Path) -> tuple:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql.load("store_totals")).fetchone()
+        return con.execute(sql.load("store/store_totals")).fetchone()
     finally:
         con.close()
 

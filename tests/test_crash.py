@@ -18,7 +18,7 @@ LINE = '{"event": "llm_call", "feature": "f%d", "model": "gpt-4o-mini", "prompt_
 def totals(db) -> tuple:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(sql.load("store_totals")).fetchone()
+        return con.execute(sql.load("store/store_totals")).fetchone()
     finally:
         con.close()
 

@@ -99,7 +99,7 @@ def test_a_library_caller_gets_the_json_contract_without_the_cli(tmp_path, monke
         "import sys\nfrom costcap import audit, prices\nfrom costcap.store import Store\n"
         "from costcap.documents.audit import document\nfrom costcap.output.writers import json_text\n"
         f"with Store({str(store)!r}, prices.catalog(None), read_only=True) as s:\n"
-        "    doc = document(audit.audit(s, audit.Settings(None, None)))\n"
+        "    doc = document(audit.audit(s, audit.Settings()))\n"
         "sys.stdout.write(json_text(doc))\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'click')))"
     )

@@ -68,7 +68,7 @@ def write_calls(calls: list[dict]) -> bytes:
 def stored_total(data: bytes) -> Decimal:
     with Store(":memory:", prices.builtin()) as s:
         feed(s, data, "structlog", "calls.jsonl")
-        return s.con.execute("SELECT coalesce(sum(cost_usd), 0) FROM priced_calls").fetchone()[0]
+        return s.composed("SELECT coalesce(sum(cost_usd), 0) AS total FROM priced_calls")[0]["total"]
 
 
 @settings(max_examples=40, deadline=None)

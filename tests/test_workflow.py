@@ -17,7 +17,7 @@ EXPORTS = [SAMPLE_DATA / "completions_usage_2026-11-01_2026-11-07.csv", SAMPLE_D
 def totals() -> tuple:
     con = duckdb.connect("costcap.duckdb", read_only=True)
     try:
-        return con.execute(sql.load("store_totals")).fetchone()
+        return con.execute(sql.load("store/store_totals")).fetchone()
     finally:
         con.close()
 

@@ -12,11 +12,11 @@ from costcap.prices import LONG_INPUT_FLOOR
 
 # table -> the statement that fills it from the calls of some sources ($sources; $every: all of them)
 PER_SOURCE = {
-    "output_counts": "count_outputs",
-    "call_groups": "count_call_groups",
-    "order_groups": "count_order_groups",
-    "call_values": "count_call_values",
-    "call_minutes": "count_call_minutes",
+    "output_counts": "aggregates/count_outputs",
+    "call_groups": "aggregates/count_call_groups",
+    "order_groups": "aggregates/count_order_groups",
+    "call_values": "aggregates/count_call_values",
+    "call_minutes": "aggregates/count_call_minutes",
 }
 
 
@@ -26,19 +26,28 @@ def count_sources(store, sources: list[int]) -> None:
         return
     for statement in PER_SOURCE.values():
         store.execute(statement, every=False, sources=sources, floor=LONG_INPUT_FLOOR)
-    store.execute("touch_runs", every=False, sources=sources)
+    store.execute("aggregates/touch_runs", every=False, sources=sources)
+
+
+def count_again(store) -> None:
+    """Every aggregate counted again from all the calls: after a store upgrade, whose schema may count them anew."""
+    store.execute("aggregates/clear_call_aggregates")
+    for statement in PER_SOURCE.values():
+        store.execute(statement, every=True, sources=[], floor=LONG_INPUT_FLOOR)
+    store.execute("aggregates/touch_runs", every=True, sources=[])
+    recount_runs(store)
 
 
 def forget_source(store, source_id: int) -> None:
     """Take one source out of the aggregates, before its counted calls change or go (their runs are noted for the
     recount)."""
-    store.execute("touch_runs", every=False, sources=[source_id])
-    store.execute("forget_source_aggregates", source_id=source_id)
+    store.execute("aggregates/touch_runs", every=False, sources=[source_id])
+    store.execute("aggregates/forget_source_aggregates", source_id=source_id)
 
 
 def recount_runs(store, floor: int = LONG_INPUT_FLOOR) -> None:
     """Recount the retries of every run an ingest or forget touched, at its end (inside its transaction)."""
-    store.execute("refresh_retry_groups", floor=floor)
+    store.execute("aggregates/refresh_retry_groups", floor=floor)
 
 
 def fit_prices(store) -> bool:
@@ -47,14 +56,14 @@ def fit_prices(store) -> bool:
     as the floor: exact, at the cost of one pass over the calls. Returns whether the session has such tables."""
     if store.session_aggregates:
         return True
-    [(lowest,)] = store.con.execute("SELECT min(long_context_above) FROM price_rates").fetchall()
+    (lowest,) = store.one("aggregates/lowest_long_context")
     if lowest is None or lowest >= LONG_INPUT_FLOOR:
         return False
-    for table in ("output_counts", "call_groups", "order_groups", "call_values", "retry_groups"):
-        store.con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM main.{table} LIMIT 0")
-    for statement in ("count_outputs", "count_call_groups", "count_order_groups", "count_call_values"):
-        store.execute(statement, every=True, sources=[], floor=lowest)
-    store.execute("touch_runs", every=True, sources=[])
+    store.execute("aggregates/create_session_aggregates")
+    for table, statement in PER_SOURCE.items():
+        if table != "call_minutes":  # minutes hold no prices: the stored ones serve
+            store.execute(statement, every=True, sources=[], floor=lowest)
+    store.execute("aggregates/touch_runs", every=True, sources=[])
     recount_runs(store, lowest)
     store.session_aggregates = True
     return True

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from costcap import aggregates, budget
 from costcap.endpoints import UNATTRIBUTABLE
-from costcap.prices import unknown_tier
 from costcap.errors import CostcapError
+from costcap.prices import unknown_tier
+from costcap.scope import Scope
 from costcap.store import Store
 
 CALL_KEYS = ("feature", "model", "day", "batch_type", "order")
@@ -43,19 +44,16 @@ SMALLER_MODEL = {
 
 @dataclass
 class Settings:
-    since: date | None = None
-    until: date | None = None
+    scope: Scope = field(default_factory=Scope)  # the days, and the one feature the whole report is narrowed to
     by: str = "feature"
     batch_features: tuple[str, ...] = ()
     min_calls: int = 10
-    feature: str | None = None  # narrow the whole report to one feature's calls
     tier: int = 1  # the account's usage tier, for the rate limits a pace is checked against
 
     def check(self) -> None:
         if self.by not in BY_KEYS:
             raise CostcapError(f"--by {self.by!r}: use one of {', '.join(BY_KEYS)}")
-        if self.since and self.until and self.since > self.until:
-            raise CostcapError(f"--since {self.since} is after --until {self.until}: swap them")
+        self.scope.check()
 
 
 @dataclass
@@ -122,23 +120,24 @@ class Report:
 def audit(store: Store, settings: Settings) -> Report:
     settings.check()
     aggregates.fit_prices(store)
-    for name in ("create_scope_groups", "create_scope_usage", "create_scope_costs"):
-        store.execute(name, since=settings.since, until=settings.until, feature=settings.feature)
-    first, last = store.rows("audit_period")[0]
-    span = store.rows("store_span")[0]
+    settings.scope.apply(store)
+    for name in ("audit/scope_groups", "audit/scope_usage", "audit/scope_costs"):
+        store.execute(name)
+    first, last = store.rows("audit/period")[0]
+    span = store.rows("audit/store_span")[0]
     billed = _billed(store)
     breakdowns = {key: breakdown(store, key) for key in dict.fromkeys([*ALWAYS_SHOWN, settings.by])}
     features = breakdowns["feature"]
     attributed = sum((r["cost_usd"] or Decimal(0) for r in features), Decimal(0))
     report = Report(
-        settings, settings.since or first, settings.until or last, billed, attributed,
+        settings, settings.scope.since or first, settings.scope.until or last, billed, attributed,
         calls=sum(r["calls"] for r in features), unpriced_calls=sum(r["unpriced_calls"] for r in features),
-        breakdowns=breakdowns, gaps=_gaps(store), unpriced=store.dicts("audit_unpriced"), findings=[],
+        breakdowns=breakdowns, gaps=_gaps(store), unpriced=store.dicts("audit/unpriced"), findings=[],
     )  # fmt: skip
     _add_billed_days(report)
-    report.unknown_tiers = [t for (t,) in store.rows("audit_service_tiers") if unknown_tier(t)]
+    report.unknown_tiers = [t for (t,) in store.rows("audit/service_tiers") if unknown_tier(t)]
     report.store_span = span
-    report.feature_days = store.dicts("audit_feature_days")
+    report.feature_days = store.dicts("audit/feature_days")
     report.findings = sorted(_findings(store, report), key=_by_saving)
     return report
 
@@ -147,7 +146,7 @@ def _billed(store: Store) -> Billed:
     """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices (unknown
     on a day whose usage is ungrouped); split by the part of the bill each line is."""
     billed, sources, from_costs = Billed(), set(), set()
-    for day in store.dicts("audit_billed_days"):
+    for day in store.dicts("audit/billed_days"):
         if day["cost_rows"]:
             amount, source = day["charged_usd"], "cost export"
             from_costs.add(day["day"])
@@ -166,7 +165,7 @@ def _billed(store: Store) -> Billed:
         billed.input_tokens += day["input_tokens"]
         billed.cached_tokens += day["cached_tokens"]
         billed.output_tokens += day["output_tokens"]
-    for row in store.dicts("audit_billed_lines"):
+    for row in store.dicts("audit/billed_lines"):
         if row["day"] in billed.by_day:
             usd = row["charged_usd"] if row["day"] in from_costs else row["usage_usd"]
             line = row["line_item"] or "not split (the cost rows name no line item)"
@@ -180,7 +179,7 @@ def _billed(store: Store) -> Billed:
 
 def breakdown(store: Store, key: str) -> list[dict]:
     """Spend per value of one key, with its share of the total and the cost of one call."""
-    rows = store.dicts("audit_breakdown_usage" if key in USAGE_KEYS else "audit_breakdown", by=key)
+    rows = store.dicts("audit/breakdown_usage" if key in USAGE_KEYS else "audit/breakdown", by=key)
     total = sum((r["cost_usd"] or Decimal(0) for r in rows), Decimal(0))
     for row in rows:
         cost, priced_calls = row["cost_usd"] or Decimal(0), row["calls"] - row["unpriced_calls"]
@@ -208,7 +207,7 @@ def _add_billed_days(report: Report) -> None:
 
 def _gaps(store: Store) -> list[dict]:
     """Billed minus attributed per day and model, a side with no rows counting as zero."""
-    rows = store.dicts("audit_gaps")
+    rows = store.dicts("audit/gaps")
     for row in rows:
         row["unattributed_usd"] = (row["billed_usd"] or Decimal(0)) - (row["attributed_usd"] or Decimal(0))
     return rows
@@ -219,17 +218,16 @@ def _by_saving(finding: Finding):
 
 
 def _findings(store: Store, report: Report) -> list[Finding]:
-    profiles = store.dicts("audit_profile")
-    waste = store.dicts("audit_waste")
+    profiles = store.dicts("audit/profile")
+    waste = store.dicts("audit/waste")
     found: list[Finding] = []
-    caps = {g.group: g for g in budget.measure(store, budget.Settings(
-        feature=report.settings.feature, since=report.settings.since, until=report.settings.until,
-        min_calls=report.settings.min_calls)).groups}  # fmt: skip
+    caps = {g.group: g for g in budget.measure(store, budget.Settings(scope=report.settings.scope,
+                                                                      min_calls=report.settings.min_calls)).groups}
     found += _uncapped_output(caps, profiles)
     found += _truncation(waste, caps)
     found += _retry_waste(store, waste)
-    found += _rate_limited(store, report.settings, waste, store.dicts("audit_rate_minutes"))
-    found += _batch_failures(store.dicts("audit_batch_failures"))
+    found += _rate_limited(store, report.settings, waste, store.dicts("audit/rate_minutes"))
+    found += _batch_failures(store.dicts("audit/batch_failures"))
     found += _batch_eligible(store, report.settings, profiles)
     found += _model_tiering(store, profiles)
     found += _prompt_caching(store, profiles)
@@ -418,7 +416,7 @@ def _reprice(store: Store, wanted: list[tuple[str, str, str | None]], tier: str 
     if not wanted:
         return {}
     features, models, targets = (list(x) for x in zip(*wanted))
-    rows = store.dicts("audit_reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
+    rows = store.dicts("audit/reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
     return {(r["feature"], r["model"]): r for r in rows}
 
 
@@ -512,7 +510,7 @@ def _prompt_caching(store: Store, profiles: list[dict]) -> list[Finding]:
     }
     if not wanted:
         return []
-    rows = store.dicts("audit_caching", features=[f for f, _ in wanted], models=[m for _, m in wanted],
+    rows = store.dicts("audit/caching", features=[f for f, _ in wanted], models=[m for _, m in wanted],
                        low=[CACHE_MIN_PROMPT] * len(wanted), high=list(wanted.values()))  # fmt: skip
     by_feature: dict[str, dict] = {}
     for r in rows:
@@ -688,9 +686,9 @@ def explain(store: Store, settings: Settings, feature: str | None = None, model:
         kind = found.kind
         feature = feature or (found.feature if found.kind != "unpriced" else None)
         model = model or found.model
-    narrowed = Settings(settings.since, settings.until, settings.by, settings.batch_features, settings.min_calls, feature)
-    store.execute("create_scope_calls", since=narrowed.since, until=narrowed.until, feature=feature)
-    rows = store.dicts("explain_calls", model=model, day=day, kind=kind, top=max(1, top))
+    settings.scope.narrowed(feature).apply(store)
+    store.execute("audit/scope_calls")
+    rows = store.dicts("audit/explain_calls", model=model, day=day, kind=kind, top=max(1, top))
     calls = rows[0]["matching"] if rows else 0
     total = rows[0]["matching_usd"] if rows else Decimal(0)
     for row in rows:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
-from costcap import aggregates, sql
+from costcap import aggregates
 from costcap.errors import CostcapError
-from costcap.userfile import read_text
+from costcap.scope import Scope
 from costcap.store import Store
+from costcap.userfile import read_text
 
 GROUP_KEYS = ("feature", "batch_type", "model")
 TRUNCATION_WARNING = Decimal("0.05")
@@ -25,9 +25,7 @@ class Settings:
     """How caps are derived, and over which calls."""
 
     by: str = "feature"
-    feature: str | None = None
-    since: date | None = None
-    until: date | None = None
+    scope: Scope = field(default_factory=Scope)
     percentile: Decimal = Decimal(90)
     safety: Decimal = Decimal("1.2")
     round_to: int = 1
@@ -104,14 +102,10 @@ def measure(store: Store, settings: Settings) -> Report:
     """Per group: the distribution of completion tokens, the recommended cap and what it would have saved."""
     settings.check()
     aggregates.fit_prices(store)
-    params = {
-        "by": settings.by, "feature": settings.feature, "since": settings.since, "until": settings.until,
-    }  # fmt: skip
-    rows = store.con.execute(sql.load("budget_groups"), {**params, "fraction": float(settings.percentile / 100)})
-    columns = [d[0] for d in rows.description]
+    settings.scope.apply(store)
+    params = {"by": settings.by}
     report = Report(settings)
-    for values in rows.fetchall():
-        row = dict(zip(columns, values))
+    for row in store.dicts("budget/groups", **params, fraction=float(settings.percentile / 100)):
         report.groups.append(_group(row, settings))
     capped = [g for g in report.groups if g.recommended_max_tokens is not None]
     if capped:
@@ -147,7 +141,7 @@ def _group(row: dict, settings: Settings) -> Group:
 def _add_overruns(store: Store, params: dict, groups: list[Group]) -> None:
     names = [g.group for g in groups]
     caps = [g.recommended_max_tokens for g in groups]
-    found = store.con.execute(sql.load("budget_overruns"), {**params, "groups": names, "caps": caps}).fetchall()
+    found = store.rows("budget/overruns", **params, groups=names, caps=caps)
     by_name = {g.group: g for g in groups}
     for g in groups:  # a group with no call above its cap is not in `found`
         g.would_truncate_rate = 0.0

@@ -8,9 +8,9 @@ import tomllib
 from pathlib import Path
 
 from costcap.errors import CostcapError
+from costcap.ingest.presets import call_fields, parts
 from costcap.userfile import read_text
 from costcap.waits import Limits
-from costcap.ingest.presets import call_fields, parts
 
 FILE_NAME = "costcap.toml"
 # section -> key -> what it holds; anything else in the file is an error with a did-you-mean

@@ -1,7 +1,7 @@
 """What a command shows, as data: the JSON contract plus the tables, header lines and charts every writer renders.
 
 The core builds one `Doc` per command; `costcap.output.write(doc, format)` renders it. A column says what kind of
-value it holds, so every writer formats money, counts and percentages by the same rule (costcap.output.numbers).
+value it holds, so every writer formats money, counts and percentages by the same rule (costcap.numbers).
 """
 
 from __future__ import annotations

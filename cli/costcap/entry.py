@@ -8,6 +8,7 @@ import sys
 import traceback
 
 from costcap import __version__, redact
+from costcap.errors import ExitCode, Interrupted
 
 # Typer's own rendering of `costcap --help` at 80 columns, stored once; tests/test_layout.py renders it again and
 # fails when the commands or their docstrings have changed (COSTCAP_UPDATE_GOLDEN=1 rewrites it).
@@ -23,7 +24,7 @@ def run() -> None:
         with open(HELP_FILE, encoding="utf-8") as text:
             sys.stdout.write(text.read())
         # no arguments is a usage error, as Typer's no_args_is_help makes it
-        sys.exit(0 if args else 2)
+        sys.exit(ExitCode.OK if args else ExitCode.USAGE)
     else:
         _run_app()
 
@@ -42,18 +43,16 @@ def _run_app() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
-        from costcap.errors import Interrupted
-
         sys.stderr.write(f"Error: {Interrupted()}\n")
-        sys.exit(130)
+        sys.exit(ExitCode.INTERRUPTED)
     except TyperException as exc:  # Typer's usage errors: a bad option or value, a missing argument
         ctx = getattr(exc, "ctx", None)
         command = ctx.command_path if ctx is not None else "costcap"
         message = " ".join(exc.format_message().split())
         sys.stderr.write(redact.text(f"Error: {message} (see `{command} --help`)\n"))
-        sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
     except Exception as exc:  # a bug: its traceback, with every secret this run knows taken out
         sys.stderr.write(redact.text("".join(traceback.format_exception(exc))))
-        sys.exit(1)
+        sys.exit(ExitCode.ERROR)
     if isinstance(code, int):
         sys.exit(code)

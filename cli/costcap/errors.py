@@ -1,4 +1,16 @@
-"""The errors a user can fix; anything else reaching the top is a bug."""
+"""The errors a user can fix, and the exit code of each way a command ends; anything else reaching the top is a
+bug."""
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    ERROR = 1  # a user's mistake, said in one line; also a bug, with its traceback
+    USAGE = 2  # an unknown command or option, a bad value for one (as Click counts it)
+    OVER_THRESHOLD = 3  # a gate a command was asked to check failed (estimate --fail-above)
+    INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
+
 
 
 class CostcapError(Exception):

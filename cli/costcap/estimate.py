@@ -355,13 +355,13 @@ class Measured:
 def measured_from_store(store, feature: str) -> Measured:
     """Plan values measured from a feature's logged calls: money from the means (the percentiles are their spread),
     the cached share, every model used, the measured batch sizes and their neighbours, the Batch API on and off."""
-    rows = store.dicts("estimate_from_store", feature=feature)
+    rows = store.dicts("estimate/from_store", feature=feature)
     if not rows:
         raise CostcapError(f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)")
     main = max(rows, key=lambda r: r["attempts"])
     if main["prompt_mean"] is None:
         raise CostcapError(f"--from-store {feature!r}: no successful calls to measure")
-    profile = [p for p in store.dicts("estimate_store_profile", feature=feature) if p["priced"]]
+    profile = [p for p in store.dicts("estimate/store_profile", feature=feature) if p["priced"]]
     rates = {r["batch_size"]: round(r["failure_rate"], 6) for r in rows}
     assumed = _neighbours(main["batch_size"], rates) if len(rows) == 1 else {}
     share = _cached_share(store, feature)
@@ -385,7 +385,7 @@ def _neighbours(size: int, rates: dict[int, float]) -> dict[int, float]:
 
 
 def _cached_share(store, feature: str) -> float | None:
-    found = [p for p in store.dicts("estimate_store_profile", feature=feature) if p["cached_share"]]
+    found = [p for p in store.dicts("estimate/store_profile", feature=feature) if p["cached_share"]]
     calls = sum(p["calls"] for p in found)
     return round(sum(p["cached_share"] * p["calls"] for p in found) / calls, 6) if calls else None
 

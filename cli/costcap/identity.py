@@ -4,7 +4,7 @@ Every source keeps the rows it read. A row counts (table `calls`) or waits (tabl
 counts the same call. A call's identity is its request id when it has one, else its record's text; a text is
 counted as many times as the document holding it most often holds it, so a rotated log or a copy adds nothing, a
 grown log adds its new lines, and identical lines of a busy writer are never merged. When sources come or go, the
-identities they share with others are settled again (queries/plan_call_moves.sql), and the older sources whose
+identities they share with others are settled again (queries/identity/plan_call_moves.sql), and the older sources whose
 counted rows changed are handed back so their aggregates are counted again.
 """
 
@@ -19,23 +19,23 @@ def settle_new(store: Store, sources: list[int]) -> None:
     settle every identity another row also holds. The new sources' aggregates are the caller's to count."""
     if not sources:
         return
-    store.execute("link_batch_calls", sources=sources)
-    store.execute("note_contested_keys", sources=sources)
+    store.execute("ingest/link_batch_calls", sources=sources)
+    store.execute("identity/note_contested_keys", sources=sources)
     settle(store, exclude=sources)
 
 
 def note_leaving(store: Store, source_id: int) -> None:
     """Before a source is forgotten: its identities, which the sources still holding them may now have to count."""
-    store.execute("note_source_keys", source_id=source_id)
+    store.execute("identity/note_source_keys", source_id=source_id)
 
 
 def settle(store: Store, exclude: list[int] = ()) -> list[int]:
     """Decide which rows count for the identities noted, move the rows that change, and count again the aggregates of
     the sources they belong to (but those in `exclude`, which the caller counts). Returns the sources recounted."""
-    store.execute("plan_call_moves")
-    changed = [row[0] for row in store.rows("moved_sources") if row[0] not in set(exclude)]
+    store.execute("identity/plan_call_moves")
+    changed = [row[0] for row in store.rows("identity/moved_sources") if row[0] not in set(exclude)]
     for source_id in changed:
         aggregates.forget_source(store, source_id)
-    store.execute("apply_call_moves")
+    store.execute("identity/apply_call_moves")
     aggregates.count_sources(store, changed)
     return changed

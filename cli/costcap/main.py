@@ -49,7 +49,7 @@ def main(
     redact.remember_environment()
     LANDED.clear()  # a new command: nothing of it has landed yet
     config.chosen = config_file
-    output.quiet = quiet
+    output.said.quiet = quiet
 
 
 app.command("ingest")(user_errors(ingest_command.ingest))

@@ -132,6 +132,13 @@ def price_key(model: str) -> str:
     return key
 
 
+def tier_macro() -> str:
+    """catalog_tier(name): TIER_NAMES as the store's SQL macro, the catalog tier a reported service_tier bills at;
+    a name OpenAI never reported bills as default (see unknown_tier). Needs py_strip (queries/session/)."""
+    cases = " ".join(f"WHEN '{name}' THEN '{tier}'" for name, tier in TIER_NAMES.items())
+    return f"CREATE OR REPLACE TEMP MACRO catalog_tier(name) AS CASE lower(py_strip(name)) {cases} ELSE 'default' END"
+
+
 def price_key_macro() -> str:
     """price_key() as the store's SQL macro, so both sides apply the one rule."""
     p = FINE_TUNE_PREFIX
@@ -214,10 +221,6 @@ class Catalog:
         rows = [Alias(model, model) for model in self.periods]
         return rows + [a for group in self.aliases.values() for a in group]
 
-    def tool_price(self, unit: str, day: date | None = None) -> ToolPrice | None:
-        day = day or date.today()
-        return next((t for t in self.tools if t.unit == unit and t.tool_covers(day)), None)
-
 
 def _spans(start: date | None, end: date | None, day: date) -> bool:
     return (start is None or day >= start) and (end is None or day < end)
@@ -246,13 +249,9 @@ COST_TERMS = (
 )  # fmt: skip
 
 
-def _billed_parts(inp: str, cached: str, written: str, outp: str, m: dict[str, str]) -> dict[str, str]:
-    """The SQL count billed by each rate of COST_TERMS; a part that is the literal 0 is left out of the text."""
-
-    def less(total: str, *parts: str) -> str:
-        kept = [p for p in parts if p != "0"]
-        return f"({' - '.join([total, *kept])})" if kept else total
-
+def _billed_parts(inp, cached, written, outp, m: dict, less) -> dict:
+    """The count billed by each rate of COST_TERMS, from a request's totals and its audio and image parts `m`:
+    numbers (less: _less_numbers) for Python's price, SQL text (less: _less_text) for the store's macro."""
     return {
         "text_uncached": less(inp, cached, written, m["audio_input"], m["image_input"]),
         "text_cached": less(cached, m["audio_cached_input"], m["image_cached_input"]),
@@ -260,6 +259,15 @@ def _billed_parts(inp: str, cached: str, written: str, outp: str, m: dict[str, s
         "text_output": less(outp, m["audio_output"], m["image_output"]),
         **m,
     }
+
+
+def _less_numbers(total, *parts):
+    return total - sum(parts)
+
+
+def _less_text(total: str, *parts: str) -> str:
+    kept = [p for p in parts if p != "0"]  # a part that is the literal 0 is left out of the text
+    return f"({' - '.join([total, *kept])})" if kept else total
 
 
 def call_cost(
@@ -271,13 +279,8 @@ def call_cost(
     equal ones (an estimate); by default they are one call's."""
     r = rates.for_prompt(input_tokens if request_input is None else request_input)
     m = modalities or Modalities()
-    billed = {
-        "text_uncached": input_tokens - cached_tokens - cache_write_tokens - m.audio_input - m.image_input,
-        "text_cached": cached_tokens - m.audio_cached_input - m.image_cached_input,
-        "written": cache_write_tokens,
-        "text_output": output_tokens - m.audio_output - m.image_output,
-        **{name: getattr(m, name) for name in MODALITY_RATES},
-    }
+    parts = {name: getattr(m, name) for name in MODALITY_RATES}
+    billed = _billed_parts(input_tokens, cached_tokens, cache_write_tokens, output_tokens, parts, _less_numbers)
     total = Decimal(0)
     for part, rate in COST_TERMS:
         if billed[part]:
@@ -305,8 +308,8 @@ def cost_macro() -> str:
                          if rate in MODALITY_RATES else f"{parts[part]} * {column}")  # fmt: skip
         return " + ".join(shown)
 
-    full = _billed_parts("inp", "cached", "written", "outp", modal)
-    text = _billed_parts("inp", "cached", "written", "outp", dict.fromkeys(MODALITY_RATES, "0"))
+    full = _billed_parts("inp", "cached", "written", "outp", modal, _less_text)
+    text = _billed_parts("inp", "cached", "written", "outp", dict.fromkeys(MODALITY_RATES, "0"), _less_text)
     plain = " + ".join(modal.values()) + " = 0"  # the usual call: text only, four terms to add
     params = "inp, cached, written, outp, " + ", ".join(modal.values()) + ", request_inp, p"
     return (
@@ -315,14 +318,6 @@ def cost_macro() -> str:
         f" CASE WHEN {plain} THEN {terms('lc_', text)} ELSE {terms('lc_', full)} END"
         f" WHEN {plain} THEN {terms('', text)} ELSE {terms('', full)} END"
     )
-
-
-def tier_of(service_tier: str | None, batch: bool | None = False) -> str:
-    """The catalog tier for a call's service tier and batch flag; a name OpenAI never reported bills as default
-    (and is warned about where it is met: see unknown_tier)."""
-    if batch:
-        return "batch"
-    return TIER_NAMES.get((service_tier or "").strip().lower(), "default")
 
 
 def unknown_tier(service_tier: str | None) -> bool:

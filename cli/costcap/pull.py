@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from time import monotonic
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from time import monotonic
 
 from costcap import redact, userfile
 from costcap.endpoints import ENDPOINTS, Endpoint

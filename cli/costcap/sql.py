@@ -1,4 +1,5 @@
-"""Load the named SQL statements kept in queries/*.sql."""
+"""The named SQL statements kept in queries/<subject>/<name>.sql: load one by its static name ("audit/gaps"), list
+a folder's in file order (the schema's versions, the session's objects)."""
 
 import re
 from functools import cache
@@ -32,6 +33,29 @@ def statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple(found)
 
 
+@cache
+def folder(subject: str) -> tuple[str, ...]:
+    """The names of one folder's statements in the order they run: by schema version, then file name."""
+    stems = [p.stem for p in (_queries_dir() / subject).glob("*.sql")]
+    return tuple(f"{subject}/{stem}" for stem in sorted(stems, key=_order))
+
+
+def _order(stem: str) -> tuple:
+    """vN_K_name (a schema step) or NNN_name (a session object): ordered by the numbers, not as text."""
+    found = re.match(r"v?(\d+)_(?:(\d+)_)?", stem)
+    numbers = [int(n) for n in found.groups() if n is not None] if found else []
+    return (*numbers, stem)
+
+
+def schema_version(name: str) -> int:
+    """The schema version a queries/schema/ step brings a store to: N of vN_K_name."""
+    found = re.match(r"schema/v(\d+)_", name)
+    if not found:
+        raise ValueError(f"{name}: a schema step is named vN_K_what")
+    return int(found.group(1))
+
+
 def names() -> list[str]:
-    """List every query name, for the test that runs them all."""
-    return sorted(p.stem for p in _queries_dir().glob("*.sql"))
+    """Every query's name, for the test that runs them all."""
+    root = _queries_dir()
+    return sorted(str(p.relative_to(root).with_suffix("")) for p in root.glob("*/*.sql"))

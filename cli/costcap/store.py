@@ -9,67 +9,28 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import endpoints, sql
+from costcap import aggregates, endpoints, sql
 from costcap.errors import LANDED, CostcapError, Interrupted, StoreBusyError
 from costcap.prices import (
-    LONG_INPUT_FLOOR, MILLION, MODALITY_RATES, TIER_NAMES, Catalog, Rates, cost_macro, price_key_macro,
+    MILLION,
+    MODALITY_RATES,
+    Catalog,
+    Rates,
+    cost_macro,
+    price_key_macro,
+    tier_macro,
 )
 
 DEFAULT_PATH = "costcap.duckdb"
 MEMORY = ":memory:"
-SCHEMA_VERSION = 7
-# Each version lists the statements that bring a store from the version before it.
-MIGRATIONS = {
-    1: ["create_table_meta", "create_table_sources", "create_table_calls", "create_table_usage", "create_table_costs"],
-    2: ["add_column_reported_cost"],
-    3: ["add_endpoints_and_modalities"],
-    4: ["add_column_line_key"],
-    5: ["create_table_output_counts"],  # counted in 6, with the columns 6 adds
-    6: ["add_output_count_prices", "count_outputs", "create_tables_call_aggregates", "clear_call_aggregates",
-        "create_table_touched_runs", "count_call_groups", "count_order_groups", "count_call_values",
-        "count_call_minutes"],
-    7: ["add_call_identity", "touch_runs", "refresh_retry_groups"],  # retries are ordered by line and item
-}
-SESSION_OBJECTS = [
-    "create_price_tables",
-    "create_price_aliases",
-    "create_macro_count_ok",
-    "create_macro_as_count",
-    "create_macro_in_span",
-    "create_macro_utc_offset",
-    "create_macro_bucket_time",
-    "create_macro_exact_amount",
-    "create_macro_json_string",
-    "create_macro_json_unquoted",
-    "create_macro_json_text",
-    "create_macro_json_number",
-    "create_macro_names_tokens",
-    "create_macro_plain_text",
-    "create_macro_token_count",
-    "create_macro_token_problem",
-    "create_macro_whole_number",
-    "create_macro_record_time",
-    "create_macro_py_strip",
-    "create_table_service_tiers",
-    "create_table_usage_endpoints",
-    "create_table_touched_runs",
-    "create_table_settle_keys",
-    "create_table_trace_spans",
-    "create_macro_counted_quantiles",
-    "create_macro_priced",
-    "create_view_priced_calls",
-    "create_view_priced_usage",
-]
+# queries/schema/vN_K_*.sql bring a store to schema version N, in file order; the session's macros, tables and views
+# are queries/session/*.sql, created in file order.
+SCHEMA_VERSION = max(sql.schema_version(name) for name in sql.folder("schema"))
 # the tables every command may read: a store without one of them is damaged
 TABLES = ("meta", "sources", "source_copies", "calls", "call_copies", "usage", "costs", "output_counts", "call_groups",
           "order_groups", "call_values", "call_minutes", "retry_groups")  # fmt: skip
 # No extension is ever downloaded: the ones costcap uses (json, icu) are built into the wheel.
 _CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-
-
-def default_path() -> str:
-    """Where the store lives: $COSTCAP_DB, else ./costcap.duckdb."""
-    return os.environ.get("COSTCAP_DB") or DEFAULT_PATH
 
 
 class Store:
@@ -88,7 +49,7 @@ class Store:
         if existed:
             _check_is_duckdb(path)
             _check_version(path, writing=not read_only)
-        self.con = _connect(path, read_only=read_only and existed)
+        self._con = _connect(path, read_only=read_only and existed)
         self.read_only = read_only and existed
         self.session_aggregates = False  # aggregates built for this session's prices (aggregates.fit_prices)
         try:
@@ -100,22 +61,35 @@ class Store:
     def _open(self, existed: bool) -> None:
         if existed:
             self._check_is_costcap()
-        self.con.execute("SET TimeZone = 'UTC'")
+        self._con.execute("SET TimeZone = 'UTC'")
         # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
-        self.con.execute("SET enable_progress_bar = false")
-        self._migrate()
-        self._check_tables()
-        self.con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
-        for statement in price_key_macro().split(";\n"):  # the one rule for model ids, rendered from prices.price_key
-            self.con.execute(statement)
-        self.con.execute(endpoints.line_item_macro())  # the one reading of cost line items
-        for name in SESSION_OBJECTS:
-            self.con.execute(sql.load(name))
-        self._load_prices()
+        self._con.execute("SET enable_progress_bar = false")
+        upgrade_from = self._schema_version()
+        if upgrade_from is None:
+            self._check_tables()
+            self._create_session()
+            return
+        # all or none, never between: the schema, then the aggregates counted again from the calls with it
+        with self.transaction(what=f"the store's upgrade to schema {SCHEMA_VERSION}"):
+            for name in sql.folder("schema"):
+                if sql.schema_version(name) > upgrade_from:
+                    self._query(name, {})
+            self._check_tables()
+            self._create_session()
+            aggregates.count_again(self)
+            self.execute("store/set_schema_version", version=SCHEMA_VERSION)
 
-    def run(self, name: str, **params):
-        """Run queries/<name>.sql with $params and return a polars DataFrame."""
-        return self._query(name, params).pl()
+    def _create_session(self) -> None:
+        """The session's objects: the macros rendered from Python's one definition of each rule, then
+        queries/session/ in file order, then this session's prices."""
+        self._con.execute(cost_macro())  # the one cost formula, rendered from prices.COST_TERMS
+        for statement in price_key_macro().split(";\n"):  # the one rule for model ids, rendered from prices.price_key
+            self._con.execute(statement)
+        self._con.execute(endpoints.line_item_macro())  # the one reading of cost line items
+        for name in sql.folder("session"):
+            self._con.execute(sql.load(name))
+        self._con.execute(tier_macro())  # the one tier mapping, rendered from prices.TIER_NAMES (it reads py_strip)
+        self._load_prices()
 
     def rows(self, name: str, **params) -> list[tuple]:
         """Run queries/<name>.sql and return plain tuples (no polars needed)."""
@@ -131,6 +105,41 @@ class Store:
         """Run a statement from queries/ for its effect."""
         self._query(name, params)
 
+    def one(self, name: str, **params) -> tuple | None:
+        """Run queries/<name>.sql and return its first row (None when it has none)."""
+        return self._query(name, params).fetchone()
+
+    def composed(self, text: str, **params) -> list[dict]:
+        """Run SQL that Python put together: only ever names checked against fixed lists (the columns a CSV header
+        maps to, the aggregate tables, the preset paths a view reads) and literals quoted by the caller's one quoting
+        function; every value a user gives goes in as a $parameter."""
+        import duckdb
+
+        try:
+            found = self._con.execute(text, params or None)
+        except duckdb.IOException as exc:
+            raise damaged(exc, self.path) or exc from None
+        if not found.description:
+            return []
+        columns = [d[0] for d in found.description]
+        return [dict(zip(columns, row)) for row in found.fetchall()]
+
+    def register(self, name: str, data) -> None:
+        """Make an Arrow table (or an object that holds one) readable by queries under `name`."""
+        self._con.register(name, data)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)
+
+    @contextmanager
+    def registered(self, name: str, data):
+        """`data` readable by queries as `name` for the block."""
+        self.register(name, data)
+        try:
+            yield
+        finally:
+            self.unregister(name)
+
     def _query(self, name: str, params: dict):
         """The file's statements in order, each given the $params it names; the last one's result."""
         import duckdb
@@ -138,7 +147,7 @@ class Store:
         found = None
         try:
             for statement, names in sql.statements(name):
-                found = self.con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
+                found = self._con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
         except duckdb.IOException as exc:
             raise damaged(exc, self.path) or exc from None
         return found
@@ -150,7 +159,7 @@ class Store:
         (`what` names this transaction once it has)."""
         import duckdb
 
-        self.con.execute("BEGIN TRANSACTION")
+        self._con.execute("BEGIN TRANSACTION")
         try:
             yield self
         except BaseException as exc:
@@ -162,7 +171,7 @@ class Store:
                                    "(free space or raise the limit, then run it again)") from None  # fmt: skip
             raise
         try:
-            self.con.execute("COMMIT" if commit else "ROLLBACK")
+            self._con.execute("COMMIT" if commit else "ROLLBACK")
         except (KeyboardInterrupt, duckdb.InterruptException):
             # DuckDB finishes a COMMIT before Python sees the signal: everything landed
             if commit:
@@ -180,7 +189,7 @@ class Store:
         import duckdb
 
         try:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
         except duckdb.Error:
             pass
 
@@ -188,7 +197,7 @@ class Store:
         """Close the connection; a store this run created and stored nothing in is removed again, so a failed or
         empty first ingest leaves no file behind."""
         empty = self.created and not self._holds_anything()
-        self.con.close()
+        self._con.close()
         if empty:
             for leftover in (self.path, self.path + ".wal"):
                 Path(leftover).unlink(missing_ok=True)
@@ -198,7 +207,7 @@ class Store:
         import duckdb
 
         try:
-            return bool(self.con.execute("SELECT count(*) FROM sources").fetchone()[0])
+            return bool(self._con.execute("SELECT count(*) FROM sources").fetchone()[0])
         except duckdb.Error:
             return False
 
@@ -214,9 +223,9 @@ class Store:
         return Path.cwd() if self.path == MEMORY else Path(self.path).resolve().parent
 
     def _check_is_costcap(self) -> None:
-        found = self.con.execute(sql.load("find_meta_table")).fetchone()[0]
-        if not found or not self.con.execute(sql.load("get_schema_version")).fetchone():
-            self.con.close()
+        found = self._con.execute(sql.load("store/find_meta_table")).fetchone()[0]
+        if not found or not self._con.execute(sql.load("store/get_schema_version")).fetchone():
+            self._con.close()
             raise CostcapError(
                 f"{self.path}: not a costcap store (a DuckDB database of something else); choose another --db,"
                 " nothing was written to it"
@@ -224,16 +233,17 @@ class Store:
 
     def _check_tables(self) -> None:
         """Every table costcap reads is there: a store someone edited by hand is said to be damaged, not a traceback."""
-        found = {row[0] for row in self.con.execute(sql.load("list_tables")).fetchall()}
+        found = {row[0] for row in self._con.execute(sql.load("store/list_tables")).fetchall()}
         missing = [t for t in TABLES if t not in found]
         if missing:
             raise CostcapError(f"{self.path}: the store is damaged: its table {missing[0]} is missing; restore the "
                                "store from a copy, or start a new one with another --db and ingest again")  # fmt: skip
 
-    def _migrate(self) -> None:
+    def _schema_version(self) -> int | None:
+        """The version the store is at, when it needs an upgrade (0: a new store); None when it is current."""
         if not self.read_only:
-            self.con.execute(sql.load("create_table_meta"))
-        found = self.con.execute(sql.load("get_schema_version")).fetchone()
+            self._con.execute(sql.load("schema/v1_1_create_table_meta"))
+        found = self._con.execute(sql.load("store/get_schema_version")).fetchone()
         version = found[0] if found else 0
         if version > SCHEMA_VERSION:
             raise CostcapError(
@@ -241,25 +251,17 @@ class Store:
                 f"({SCHEMA_VERSION}); upgrade costcap"
             )
         if version < SCHEMA_VERSION and self.read_only:
-            self.con.close()
+            self._con.close()
             raise CostcapError(
                 f"{self.path}: the store has schema version {version}; this costcap reads {SCHEMA_VERSION}. Run any "
                 "`costcap ingest` on it once to upgrade it (this command only reads)"
             )
-        if version == SCHEMA_VERSION:
-            return
-        with self.transaction(what=f"the store's upgrade to schema {SCHEMA_VERSION}"):  # all or none, never between
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for name in MIGRATIONS[target]:
-                    # a statement that fills a table per source does it for every source here
-                    self._query(name, {"every": True, "sources": [], "floor": LONG_INPUT_FLOOR})
-            self.execute("set_schema_version", version=SCHEMA_VERSION)
+        return None if version == SCHEMA_VERSION else version
 
     def _load_prices(self) -> None:
         self._insert_all("price_rates", price_rate_rows(self.catalog))
         self._insert_all("price_aliases", alias_rows(self.catalog))
         self._insert_all("unit_rates", unit_rate_rows(self.catalog))
-        self._insert_all("service_tiers", list(TIER_NAMES.items()))
         self._insert_all("usage_endpoints", endpoints.table_rows())
 
     def _insert_all(self, table: str, rows: list[tuple]) -> None:
@@ -271,7 +273,17 @@ class Store:
         columns = [[None if v is None else str(v) for v in column] for column in zip(*rows)]
         names = [f"c{i}" for i in range(len(columns))]
         unnested = ", ".join(f"unnest(CAST(${n} AS VARCHAR[]))" for n in names)
-        self.con.execute(f"INSERT INTO {table} SELECT {unnested}", dict(zip(names, columns)))
+        self.composed(f"INSERT INTO {_checked(table, PRICE_TABLES)} SELECT {unnested}", **dict(zip(names, columns)))
+
+
+PRICE_TABLES = ("price_rates", "price_aliases", "unit_rates", "usage_endpoints")
+
+
+def _checked(name: str, allowed: tuple[str, ...]) -> str:
+    """A name that goes into SQL text: one of a fixed list, or a bug."""
+    if name not in allowed:
+        raise ValueError(f"{name!r} is not one of {allowed}")
+    return name
 
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8 to 12 of every DuckDB database file
@@ -309,7 +321,7 @@ def _check_version(path: str, writing: bool) -> int | None:
 
     con = _connect(path, read_only=True)
     try:
-        found = con.execute(sql.load("peek_schema_version")).fetchall()
+        found = con.execute(sql.load("store/peek_schema_version")).fetchall()
     except duckdb.Error:
         found = []  # not a costcap store: said once the store is opened
     finally:

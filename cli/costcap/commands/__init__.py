@@ -5,22 +5,23 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import datetime
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from costcap import config, output
 from costcap import prices as price_catalog
-from costcap.errors import CostcapError, Interrupted
-from costcap.ingest import FileResult, Request, ingest as ingest_files
+from costcap.commands.notes import say_notes
+from costcap.errors import CostcapError, ExitCode, Interrupted
+from costcap.ingest import FileResult, Request
+from costcap.ingest import ingest as ingest_files
 from costcap.ingest.presets import presets
 from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
 from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, store_is_current
-
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
 Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)
@@ -75,9 +76,6 @@ PricesOption = Annotated[
 ]
 
 
-INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
-
-
 def load_catalog(prices_file: str | None, db: str | None = None) -> price_catalog.Catalog:
     """The price catalog with --prices (or the configuration's [prices] file) over the built-in one; what loading the
     file skipped or kept is said on stderr."""
@@ -117,19 +115,19 @@ def user_errors(command):
             return command(*args, **kwargs)
         except CostcapError as exc:
             output.error(str(exc))
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.ERROR) from None
         except Interrupted as exc:
             output.error(str(exc))
-            raise typer.Exit(INTERRUPTED) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except (KeyboardInterrupt, Exception) as exc:
             broken = damaged(exc)  # a store cut short, met while a query read it
             if broken is not None:
                 output.error(str(broken))
-                raise typer.Exit(1) from None
+                raise typer.Exit(ExitCode.ERROR) from None
             if not interrupted(exc):  # DuckDB reports Ctrl-C as RuntimeError("Query interrupted")
                 raise
             output.error(str(Interrupted()))  # what committed before the signal, if anything, is said
-            raise typer.Exit(INTERRUPTED) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
 
     return wrapper
 
@@ -173,9 +171,7 @@ def load_store(db: str, prices_file: str | None, paths: list[str], flags: Ingest
     except BaseException:
         store.close()
         raise
-    from costcap.commands.ingest import say_notes  # what each file gave, as ingest says it (not the table)
-
-    say_notes(results)
+    say_notes(results)  # what each file gave, as ingest says it (not the table)
     return store, results
 
 

@@ -7,12 +7,26 @@ from typing import Annotated
 
 import typer
 
-from costcap import audit as core, config, numbers, output
+from costcap import audit as core
+from costcap import config, numbers, output
 from costcap.commands import (
-    DayOption, DbOption, FieldOption, FormatOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption,
-    RecursiveOption, load_store, IngestFlags, PresetOption, TzOption,
+    DayOption,
+    DbOption,
+    FieldOption,
+    FormatOption,
+    IngestFlags,
+    Kind,
+    KindOption,
+    ModelOption,
+    PresetOption,
+    PricesOption,
+    RecursiveOption,
+    SkipBadOption,
+    TzOption,
+    load_store,
 )  # fmt: skip
 from costcap.documents import audit as documents
+from costcap.scope import Scope
 from costcap.store import DEFAULT_PATH
 
 
@@ -59,8 +73,8 @@ def audit(
 def settings_for(store, since, until, by: str = "feature", feature: str | None = None) -> core.Settings:
     """audit's settings: the options given, and the configuration's [audit] section beside the store."""
     return core.Settings(
-        since and since.date(), until and until.date(), by, config.batch_features(store.directory),
-        min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6), feature=feature,
+        Scope(since and since.date(), until and until.date(), feature), by, config.batch_features(store.directory),
+        min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6),
         tier=config.audit_number(store.directory, "tier", 1, 1, 5),
     )
 
@@ -70,7 +84,7 @@ def say_warnings(report: core.Report) -> None:
     if first is None and not report.calls:
         output.warn("the store is empty: ingest usage or cost exports and logs first (costcap ingest PATH)")
     elif first is not None and report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
-        asked = f"{report.settings.since or '…'} to {report.settings.until or '…'}"
+        asked = f"{report.settings.scope.since or '…'} to {report.settings.scope.until or '…'}"
         output.warn(f"the store covers {first} to {last}; nothing in {asked}: widen --since/--until")
     if report.unpriced_calls:
         output.warn(

@@ -9,12 +9,27 @@ from typing import Annotated
 
 import typer
 
-from costcap import budget as core, output
-from costcap.documents import budget as documents
+from costcap import budget as core
+from costcap import output
 from costcap.commands import (
-    STANDARD_FORMATS, format_option, DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PricesOption, SkipBadOption, RecursiveOption, load_store,
-    IngestFlags, PresetOption, TzOption,
+    STANDARD_FORMATS,
+    DayOption,
+    DbOption,
+    FieldOption,
+    IngestFlags,
+    Kind,
+    KindOption,
+    ModelOption,
+    PresetOption,
+    PricesOption,
+    RecursiveOption,
+    SkipBadOption,
+    TzOption,
+    format_option,
+    load_store,
 )  # fmt: skip
+from costcap.documents import budget as documents
+from costcap.scope import Scope
 from costcap.store import DEFAULT_PATH
 
 FORMATS = format_option(*STANDARD_FORMATS, "python", "toml")
@@ -62,7 +77,8 @@ def budget(
             spec = core.measured_spec(spec, core.sample_texts(sample), _encoding(model), str(sample))
         return _show_spec(spec, fmt)
     settings = core.Settings(
-        by.value, feature, since and since.date(), until and until.date(), _decimal(percentile), safety_d, round_to, min_calls
+        by.value, Scope(since and since.date(), until and until.date(), feature), _decimal(percentile), safety_d, round_to,
+        min_calls,
     )
     store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
     with store:

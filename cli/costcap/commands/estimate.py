@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from costcap import estimate as core, output
+from costcap import estimate as core
+from costcap import output
 from costcap.commands import DbOption, FormatOption, PricesOption, load_catalog, open_store
 from costcap.documents import estimate as documents
+from costcap.errors import CostcapError, ExitCode
 from costcap.store import DEFAULT_PATH
-from costcap.errors import CostcapError
 
-EXIT_OVER_THRESHOLD = 3
 Opt = typer.Option
 
 
@@ -173,7 +173,7 @@ def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
     output.write(doc, fmt)
     if doc.data["over_threshold"]:
         output.warn(f"cost per order rises {doc.data['change_pct']:.1f}%, above the {threshold}% threshold")
-        raise typer.Exit(EXIT_OVER_THRESHOLD)
+        raise typer.Exit(ExitCode.OVER_THRESHOLD)
 
 
 def _show_requests(rows: list[dict], fmt) -> None:

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from costcap import output
-from costcap import config
+from costcap import config, output
 from costcap.commands import DbOption, FormatOption, PricesOption, load_catalog, parse_day
 from costcap.documents import prices as documents
-from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
+from costcap.store import DEFAULT_PATH
 
 
 def prices(

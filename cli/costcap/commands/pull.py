@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from costcap import config, output, pull as core
-from costcap.commands import open_store, DayOption, DbOption, FormatOption, PricesOption
+from costcap import config, output
+from costcap import pull as core
+from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH

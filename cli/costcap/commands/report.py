@@ -9,13 +9,28 @@ from typing import Annotated
 
 import typer
 
-from costcap import estimate as estimate_core, output, userfile
-from costcap.commands.audit import say_warnings as audit_warnings, settings_for
-from costcap.commands.budget import say_notes as budget_notes
+from costcap import estimate as estimate_core
+from costcap import output, userfile
 from costcap.commands import (
-    DayOption, DbOption, FieldOption, Kind, KindOption, ModelOption, PresetOption, TzOption, PricesOption, RecursiveOption,
-    SkipBadOption, IngestFlags, format_option, load_catalog, load_store,
+    DayOption,
+    DbOption,
+    FieldOption,
+    IngestFlags,
+    Kind,
+    KindOption,
+    ModelOption,
+    PresetOption,
+    PricesOption,
+    RecursiveOption,
+    SkipBadOption,
+    TzOption,
+    format_option,
+    load_catalog,
+    load_store,
 )  # fmt: skip
+from costcap.commands.audit import say_warnings as audit_warnings
+from costcap.commands.audit import settings_for
+from costcap.commands.budget import say_notes as budget_notes
 from costcap.documents import report as documents
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, sources as core
+from costcap import output
+from costcap import sources as core
 from costcap.commands import DbOption, FormatOption, PricesOption, open_store
 from costcap.documents import listings as documents
 from costcap.store import DEFAULT_PATH
-
 
 
 def sources(

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from costcap import output, prices, tokens as counting
-from costcap import config
+from costcap import config, output, prices
+from costcap import tokens as counting
 from costcap.commands import DbOption, FormatOption, PricesOption, load_catalog
 from costcap.documents import listings as documents
-from costcap.store import DEFAULT_PATH
 from costcap.errors import CostcapError
+from costcap.store import DEFAULT_PATH
 from costcap.userfile import read_text
 
 

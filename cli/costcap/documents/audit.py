@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from costcap import audit as core
-from costcap.document import DECOR, EXTRA, KEY, KEEP, Doc, Section, column
+from costcap.document import DECOR, EXTRA, KEEP, KEY, Doc, Section, column
 from costcap.endpoints import UNATTRIBUTABLE
 from costcap.numbers import money, usd
 
@@ -137,7 +137,7 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
 
 def _gap_line(report: core.Report, gap: Decimal | None, share: str) -> str:
     if gap is None:
-        return "not split by feature (--feature narrows the calls only)" if report.settings.feature else "unknown without a bill"
+        return "not split by feature (--feature narrows the calls only)" if report.settings.scope.feature else "unknown without a bill"
     if gap < 0:
         return (f"{usd(gap)}{share}: the logs record more than the bill shows (calls logged twice, logs of another "
                 "organisation or period, a wrong --model default, or prices above what was charged)")  # fmt: skip

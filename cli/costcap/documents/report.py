@@ -10,9 +10,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from costcap import audit as audit_core, budget as budget_core
+from costcap import audit as audit_core
+from costcap import budget as budget_core
 from costcap.document import KEY, Chart, Doc, Section, column
-from costcap.documents import audit as audit_doc, budget as budget_doc, estimate as estimate_doc
+from costcap.documents import audit as audit_doc
+from costcap.documents import budget as budget_doc
+from costcap.documents import estimate as estimate_doc
 from costcap.store import Store
 
 TOP_FEATURES = 8  # the rest of the features are drawn as one "other" band
@@ -26,8 +29,8 @@ def document(store: Store, audit_settings: audit_core.Settings, plan=None, scena
 def build(store: Store, audit_settings: audit_core.Settings, plan=None, scenarios=None, best=None):
     """The page's document, and the audit and budget results it was made from (for their warnings)."""
     report = audit_core.audit(store, audit_settings)
-    spread = _completion_tokens(store)  # scope_calls is the audited period
-    caps = budget_core.measure(store, budget_core.Settings("feature", None, audit_settings.since, audit_settings.until))
+    spread = _completion_tokens(store)  # in the scope budget set, the audit's
+    caps = budget_core.measure(store, budget_core.Settings("feature", audit_settings.scope))
     audited, budgeted = audit_doc.document(report, top=0), budget_doc.document(caps)
     charts = [_days(report), _bars("Spend by feature", report.breakdowns["feature"]),
               _bars("Spend by model", report.breakdowns["model"])]  # fmt: skip
@@ -53,7 +56,7 @@ def _by_model(report: audit_core.Report):
 
 def _completion_tokens(store: Store) -> dict[str, list[tuple[int, int]]]:
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for feature, tokens, calls in store.rows("report_completion_tokens"):
+    for feature, tokens, calls in store.rows("audit/report_completion_tokens"):
         found[feature].append((tokens, calls))
     return found
 

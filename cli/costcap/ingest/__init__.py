@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from contextlib import contextmanager
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -145,7 +145,7 @@ class _Known:
     @classmethod
     def load(cls, store: Store) -> _Known:
         known = cls()
-        for source_id, path, *digest in store.rows("list_source_digests"):
+        for source_id, path, *digest in store.rows("ingest/list_source_digests"):
             known.by_sha.setdefault(digest[0], source_id)
             known.latest[path] = known.by_id.setdefault(source_id, tuple(digest))
         return known
@@ -158,7 +158,7 @@ class _Run:
         self.store, self.request, self.items = store, request, items
         self.progress = _Bytes(progress, sum(i.size for i in items))
         self.known = _Known.load(store)
-        self.next_id = store.rows("next_source_id")[0][0]
+        self.next_id = store.rows("ingest/next_source_id")[0][0]
         self.group: list[_Ready] = []
         self.mappings: dict[str, presets.Mapping] = {}  # file -> the mapping its calls were read with
 
@@ -255,7 +255,7 @@ class _Run:
     def _unchanged(self, item: files.Input, reader: readers.Reader, path: str, held: int) -> FileResult:
         """Content the store holds already: nothing is read again; a new path is noted as another copy of it."""
         if path not in self.known.latest:
-            self.store.execute("insert_source_copy", source_id=held, path=path)
+            self.store.execute("ingest/insert_source_copy", source_id=held, path=path)
             self.known.latest[path] = self.known.by_id.get(held, ("", 0, 0, reader.name, held))
             return FileResult(item.name, reader.name, "unchanged", note="the same content as a stored source: kept as "
                               "another copy of it, nothing added")  # fmt: skip
@@ -279,11 +279,11 @@ class _Run:
         ids = [r.source_id for r in group]
         if any(r.mapping.keys("span_id") for r in group):
             self._pass_over_parents(group, tallies)
-        for source_id, naive in self.store.rows("count_naive_times", sources=ids):
+        for source_id, naive in self.store.rows("ingest/count_naive_times", sources=ids):
             next(r for r in group if r.source_id == source_id).result.naive_times = naive
         identity.settle_new(self.store, ids)
-        counted = dict(self.store.rows("count_source_calls", sources=ids))
-        copies = dict(self.store.rows("count_source_copies", sources=ids))
+        counted = dict(self.store.rows("ingest/count_source_calls", sources=ids))
+        copies = dict(self.store.rows("ingest/count_source_copies", sources=ids))
         for ready in group:
             _tell(ready, tallies[ready.source_id], reads[ready.source_id], counted, copies)
         kept = [r for r in group if r.result.status in ("ingested", "appended")]
@@ -293,19 +293,19 @@ class _Run:
         if self.request.dry_run:
             for ready in kept:
                 ready.result.field_keys = _fed_by(ready.mapping, ready.sample)
-                ready.result.preview = self.store.dicts("preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS)
+                ready.result.preview = self.store.dicts("ingest/preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS)
 
     def _pass_over_parents(self, group: list[_Ready], tallies: dict[int, Tally]) -> None:
         """A trace's parent spans repeat the tokens of the calls beneath them: passed over, and said where they differ."""
         ids = [r.source_id for r in group]
         kinds = sorted(infer.vocabulary().model_request_kinds)
-        for source_id, _, disagreeing in self.store.rows("pass_over_parent_spans", sources=ids, kinds=kinds):
+        for source_id, _, disagreeing in self.store.rows("ingest/pass_over_parent_spans", sources=ids, kinds=kinds):
             next(r for r in group if r.source_id == source_id).result.disagreeing_parents = disagreeing
-        for source_id, reason, count in self.store.rows("passed_calls", sources=ids):
+        for source_id, reason, count in self.store.rows("ingest/passed_calls", sources=ids):
             tallies[source_id].passed[reason] = tallies[source_id].passed.get(reason, 0) + count
             tallies[source_id].calls -= count
-        self.store.execute("delete_bad_calls", sources=ids)
-        self.store.execute("clear_trace_spans")
+        self.store.execute("ingest/delete_bad_calls", sources=ids)
+        self.store.execute("ingest/clear_trace_spans")
 
     def _read_records(self, group: list[_Ready]) -> tuple[dict[int, Tally], dict[int, int]]:
         sink = CallSink(self.store, group[0].mapping, self.request.options, self.request.skip_bad)
@@ -332,7 +332,7 @@ class _Run:
                  r.result.first_line, r.document_id) for r in kept]  # fmt: skip
         names = ("source_id", "path", "sha256", "kind", "rows", "skipped", "bad", "duplicates", "bytes", "lines",
                  "first_line", "document_id")  # fmt: skip
-        self.store.execute("insert_sources", **{name: list(column) for name, column in zip(names, zip(*rows))})
+        self.store.execute("ingest/insert_sources", **{name: list(column) for name, column in zip(names, zip(*rows))})
         for r in kept:
             digest = (r.sha256, r.item.limit or r.item.size, r.lines_before + reads[r.source_id], r.result.kind, r.document_id)
             self.known.latest[r.path] = self.known.by_id[r.source_id] = digest
@@ -340,20 +340,20 @@ class _Run:
     def _load_summary(self, ready: _Ready) -> None:
         """An export or API page: its own reader stores its rows."""
         result = ready.result
-        rows, skipped, duplicates, table = ready.reader.load(self.store.con, ready.item, ready.head_text, ready.source_id, self.request.options.now)
+        rows, skipped, duplicates, table = ready.reader.load(self.store, ready.item, ready.head_text, ready.source_id, self.request.options.now)
         result.rows, result.skipped, result.duplicates = rows, skipped, duplicates
         if self.request.replace_range and table:
             start, end = self.request.replace_range
-            query = "replace_cost_range" if table == "costs" else "replace_usage_range"
+            query = "ingest/replace_cost_range" if table == "costs" else "ingest/replace_usage_range"
             result.duplicates += self.store.rows(query, source_id=ready.source_id, range_start=start, range_end=end)[0][0]
         if not rows:
             result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
             return
         if table == "costs":
-            [(rounded, largest)] = self.store.rows("count_export_rounded_amounts")
+            [(rounded, largest)] = self.store.rows("ingest/count_export_rounded_amounts")
             result.rounded_amounts, result.largest_rounding_usd = rounded, largest if rounded else None
         self._record([ready], {ready.source_id: rows + skipped})
-        query = "source_billed" if table == "costs" else "source_usage_spend"
+        query = "ingest/source_billed" if table == "costs" else "ingest/source_usage_spend"
         found = self.store.dicts(query, source_id=ready.source_id)[0]
         result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
         result.unpriced_models = list(found["unpriced_models"] or [])
@@ -362,7 +362,7 @@ class _Run:
         """Each new source's spend: its counted calls priced, unpriced models named, a log's own cost beside it."""
         if not by_id:
             return
-        for found in self.store.dicts("sources_calls_spend", sources=list(by_id)):
+        for found in self.store.dicts("ingest/sources_calls_spend", sources=list(by_id)):
             result = by_id[found["source_id"]]
             result.spend_usd, result.unpriced = Decimal(found["spend_usd"]), found["unpriced"]
             result.unpriced_models = list(found["unpriced_models"] or [])

@@ -1,12 +1,11 @@
 """Records become calls here, and only here: readers hand over (line, JSON object text) batches, one SQL statement
-(queries/insert_record_calls.sql) stores the calls among them, and what it refuses comes back with its line."""
+(queries/ingest/insert_record_calls.sql) stores the calls among them, and what it refuses comes back with its line."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 
-from costcap import sql
 from costcap.errors import InputError
 from costcap.ingest.infer import vocabulary
 from costcap.ingest.presets import Mapping, call_fields, json_path, lookup, parts
@@ -103,23 +102,22 @@ class CallSink:
         table = pa.concat_tables(self._pieces) if len(self._pieces) > 1 else self._pieces[0]
         sources = sorted({s for s in table.column("source_id").unique().to_pylist()})
         self._pieces = []
-        con = self.store.con
         self._holder.table = _parallel(table)
         if not self._holder.registered:
-            con.register("incoming_records", self._holder)
+            self.store.register("incoming_records", self._holder)
             self._holder.registered = True
-            con.execute(values_view(self.mapping))
+            self.store.composed(values_view(self.mapping))
         params = {
             "default_model": self.options.default_model, "now": self.options.now,
             "origin": self.mapping.preset.origin, "tier": self.mapping.preset.tier,
             "every_record": self.mapping.preset.every_record, "kind": self.mapping.preset.description,
             "tz": self.options.tz,
         }  # fmt: skip
-        stored = con.execute(sql.load("insert_record_calls"), params).fetchone()[0]
+        (stored,) = self.store.one("ingest/insert_record_calls", **params)
         if self.mapping.keys("span_id"):
-            self.store.execute("keep_trace_spans")  # a trace's spans with no tokens still link calls to their parents
+            self.store.execute("ingest/keep_trace_spans")  # a trace's spans with no tokens still link calls to their parents
         if stored < table.num_rows:  # some records gave no call: those that name token counts are said
-            for source_id, records, keys in self.store.rows("count_unread_token_records", sources=sources, **vocabulary().sql_params()):
+            for source_id, records, keys in self.store.rows("ingest/count_unread_token_records", sources=sources, **vocabulary().sql_params()):
                 tally = self.files[source_id].tally
                 tally.unread += records
                 tally.unread_keys = sorted(set(tally.unread_keys) | set(keys))[:8]
@@ -138,7 +136,7 @@ class CallSink:
             if self._holder.registered:
                 self._holder.registered = False
                 try:
-                    self.store.con.unregister("incoming_records")
+                    self.store.unregister("incoming_records")
                 except duckdb.Error:
                     pass  # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
         return {source_id: file.tally for source_id, file in self.files.items()}
@@ -147,7 +145,7 @@ class CallSink:
         if len(sources) == 1:
             self.files[sources[0]].tally.calls += stored
             return
-        counted = dict(self.store.rows("count_source_calls", sources=sources))
+        counted = dict(self.store.rows("ingest/count_source_calls", sources=sources))
         for source_id in sources:
             self.files[source_id].tally.calls = counted.get(source_id, 0)
 
@@ -156,7 +154,7 @@ class CallSink:
         which --preset or --field would read them."""
         if not sources:
             return
-        for source_id, key in self.store.rows("record_token_keys", sources=sources, **vocabulary().sql_params()):
+        for source_id, key in self.store.rows("ingest/record_token_keys", sources=sources, **vocabulary().sql_params()):
             keys = self.files[source_id].tally.token_keys
             if key not in keys and len(keys) < 8:
                 keys.append(key)
@@ -165,23 +163,23 @@ class CallSink:
     def take_refused(self, sources: list[int]) -> int:
         """Report the records SQL refused (the first one is fatal without --skip-bad), count those it passed over
         (cache hits, parent spans), and delete both; how many went."""
-        found = self.store.rows("bad_calls", sources=sources, shown=MAX_BAD_EXAMPLES)
+        found = self.store.rows("ingest/bad_calls", sources=sources, shown=MAX_BAD_EXAMPLES)
         for source_id, line, item, what, _ in found:
             self.reject(source_id, line, self._named(source_id, line, item, what), FIXES.get(what, DEFAULT_FIX))
         totals = {source_id: total for source_id, *_, total in found}
         for source_id, total in totals.items():
             self.files[source_id].tally.bad += total - sum(1 for row in found if row[0] == source_id)
-        for source_id, reason, count in self.store.rows("passed_calls", sources=sources):
+        for source_id, reason, count in self.store.rows("ingest/passed_calls", sources=sources):
             passed = self.files[source_id].tally.passed
             passed[reason] = passed.get(reason, 0) + count
-        return self.store.rows("delete_bad_calls", sources=sources)[0][0]
+        return self.store.rows("ingest/delete_bad_calls", sources=sources)[0][0]
 
     def _named(self, source_id: int, line: int, item: int, what: str) -> str:
         """SQL names the call field at fault; say which of the record's keys held the value, as the user wrote it."""
         name = what.split(" ", 1)[0]
         if name not in call_fields():
             return what
-        [(text,)] = self.store.rows("record_text", source_id=source_id, line=line, item=item)
+        [(text,)] = self.store.rows("ingest/record_text", source_id=source_id, line=line, item=item)
         try:
             record = json.loads(text)
         except (json.JSONDecodeError, RecursionError):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-
 from dataclasses import dataclass
 from datetime import datetime, timezone
 

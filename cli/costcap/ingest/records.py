@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-
 DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
 # the key a wrapper's time is kept under, beside the record's own keys: the last a call's time is read from
 WRAPPER_TIME = "costcap_wrapper_time"

@@ -10,7 +10,7 @@ import io
 import re
 
 from costcap.document import Chart
-from costcap.output import inert
+from costcap.output.talk import inert
 
 COLORS = ["#4a7bd0", "#e0893a", "#3fa66a", "#c4485a", "#8a63c7", "#7a8a99", "#c9a227", "#2aa3b3", "#b565a7"]
 LABEL_CHARS = 42

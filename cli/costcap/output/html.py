@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 
 from costcap.document import Doc, Section
-from costcap.output import inert
-from costcap.output.writers import right_aligned, cell, data_columns
+from costcap.output.cells import cell, data_columns, right_aligned
+from costcap.output.talk import inert
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """

@@ -10,8 +10,10 @@ from typing import Callable
 
 from costcap import redact
 from costcap.document import KEY, Column, Doc, Section
-from costcap.output import _CONTROL, inert, md_escape, note, out_console
-from costcap.numbers import data_value, human, plain
+from costcap.numbers import data_value, plain
+from costcap.output.cells import cell, data_columns, right_aligned
+from costcap.output.html import page
+from costcap.output.talk import _CONTROL, inert, md_escape, note, out_console
 
 WRITERS: dict[str, Callable[[Doc], str]] = {}
 TALKING = ("table", "markdown", "html")  # formats for people: a section's footer is said on stderr
@@ -97,16 +99,6 @@ def _csv_cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def data_columns(section: Section) -> list[Column]:
-    """The columns every writer but the terminal table shows: a bar is a picture of another column."""
-    return [c for c in section.columns if not c.table_only]
-
-
-def cell(section_column: Column, row: dict) -> str:
-    """A cell as people read it, made inert."""
-    return inert(human(row.get(section_column.key), section_column.kind, section_column.missing))
-
-
 # Markdown: every section as a table, headers in words, cells escaped so no name renders as a link or HTML.
 @writer("markdown")
 def markdown_text(doc: Doc) -> str:
@@ -119,10 +111,6 @@ def markdown_text(doc: Doc) -> str:
         lines.append("|" + "".join("---:|" if right_aligned(c) else "---|" for c in columns))
         lines += ["| " + " | ".join(md_escape(cell(c, row)) for c in columns) + " |" for row in section.rows]
     return "\n".join(lines).lstrip("\n") + "\n"
-
-
-def right_aligned(column: Column) -> bool:
-    return column.kind in ("money", "rate", "price", "count", "number", "pct")
 
 
 # Tables: fitted to the terminal. Key columns are never cut; low-value columns drop first when the width is short.
@@ -253,6 +241,4 @@ def toml_string(text: str) -> str:
 
 @writer("html")
 def html_text(doc: Doc) -> str:
-    from costcap.output.html import page
-
     return page(doc)

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from costcap.errors import InputError
-from costcap.ingest.readers import api_pages, batch_object, documents, exports, lines, log_csv, otlp, parquet, spend_logs
+from costcap.ingest.readers import (
+    api_pages,
+    batch_object,
+    documents,
+    exports,
+    lines,
+    log_csv,
+    otlp,
+    parquet,
+    spend_logs,
+)
 
 
 class UnknownKind(InputError):
@@ -63,7 +73,7 @@ class Reader:
     sniff: Callable[[Head], bool]
     batches: Callable | None = None  # (item, skip_bytes, first_line, reject) -> ((lines, records, read, bytes), ...)
     sample: Callable[[str], list[dict]] | None = None
-    load: Callable | None = None  # (con, item, head_text, source_id, now) -> (rows, skipped, replaced, table)
+    load: Callable | None = None  # (store, item, head_text, source_id, now) -> (rows, skipped, replaced, table)
     preset: str | None = None  # the preset it always uses; None: picked from the records' keys
     appends: bool = False  # a grown file is read from where the last ingest stopped
     note: Callable[[str], str] | None = None  # a file passed over, never stored: what to do instead
@@ -76,11 +86,11 @@ class Reader:
 
 
 def _export(loader, table: str):
-    return lambda con, item, head_text, source_id, now: (*loader(con, item, head_text, source_id, now), table)
+    return lambda store, item, head_text, source_id, now: (*loader(store, item, head_text, source_id, now), table)
 
 
 def _api(loader):
-    return lambda con, item, head_text, source_id, now: loader(con, item, source_id, now)
+    return lambda store, item, head_text, source_id, now: loader(store, item, source_id, now)
 
 
 def _whole_document(reader_batches):

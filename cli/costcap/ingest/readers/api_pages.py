@@ -7,8 +7,8 @@ import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from costcap.errors import CostcapError, InputError
 from costcap.endpoints import DETAILS, of_result
+from costcap.errors import CostcapError, InputError
 from costcap.ingest import files
 from costcap.ingest.readers import exports
 
@@ -42,7 +42,7 @@ def looks_like_legacy(text: str) -> bool:
     return head.startswith("{") and '"n_context_tokens_total"' in head and ('"snapshot_id"' in head or '"aggregation_timestamp"' in head)
 
 
-def load_legacy(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
+def load_legacy(store, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
     """Each data[] row of /v1/usage is one minute of one snapshot and key: stored as a one-minute usage bucket."""
     [(line, doc)] = list(_pages(item))[:1] or [(1, {})]
     rows = []
@@ -58,7 +58,7 @@ def load_legacy(con, item: files.Input, source_id: int, now: datetime) -> tuple[
         }  # fmt: skip
         end = start + 60 if isinstance(start, (int, float)) and not isinstance(start, bool) else None
         rows.append(_usage_row(line, {"start_time": start, "end_time": end}, result))
-    return (*exports.store_rows(con, item.name, "usage", USAGE_NAMES, rows, source_id, now), "usage")
+    return (*exports.store_rows(store, item.name, "usage", USAGE_NAMES, rows, source_id, now), "usage")
 
 
 def parse_page(text: str, endpoint: str) -> dict:
@@ -76,7 +76,7 @@ def parse_page(text: str, endpoint: str) -> dict:
     return page
 
 
-def load(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
+def load(store, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
     """Store every result of every page; returns (rows stored, empty rows skipped, older rows replaced, table or None)."""
     usage, costs = [], []
     for line, page in _pages(item):
@@ -91,9 +91,9 @@ def load(con, item: files.Input, source_id: int, now: datetime) -> tuple[int, in
     if usage and costs:
         raise InputError(item.name, None, "the file mixes usage and cost pages", "save each endpoint's pages to its own file")
     if costs:
-        return (*exports.store_rows(con, item.name, "cost", COST_NAMES, costs, source_id, now), "costs")
+        return (*exports.store_rows(store, item.name, "cost", COST_NAMES, costs, source_id, now), "costs")
     if usage:
-        return (*exports.store_rows(con, item.name, "usage", USAGE_NAMES, usage, source_id, now), "usage")
+        return (*exports.store_rows(store, item.name, "usage", USAGE_NAMES, usage, source_id, now), "usage")
     return 0, 0, 0, None
 
 

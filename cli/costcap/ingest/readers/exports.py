@@ -6,9 +6,8 @@ import csv
 import re
 from datetime import datetime
 
-from costcap import sql
-from costcap.errors import InputError
 from costcap.endpoints import DETAILS, ENDPOINTS, Endpoint, of_export
+from costcap.errors import InputError
 from costcap.ingest.files import Input
 
 # Our column name -> header names that carry it, across the 2023-2026 export versions (FORMATS.md 1.2, 1.6).
@@ -72,56 +71,61 @@ def header(text: str) -> list[str]:
         return []
 
 
-def load_usage(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+def load_usage(store, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Store a usage export's rows; returns (rows stored, empty buckets skipped, older rows replaced)."""
     names = header(head_text)
     endpoint = of_export(item.name, names)
     _require_usage_columns(item, names, endpoint)
-    return _store(con, item, names, USAGE_COLUMNS, "usage", source_id, now, endpoint.name)
+    return _store(store, item, names, USAGE_COLUMNS, "usage", source_id, now, endpoint.name)
 
 
-def load_costs(con, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
+def load_costs(store, item: Input, head_text: str, source_id: int, now: datetime) -> tuple[int, int, int]:
     """Store a cost export's rows; returns (rows stored, rows without an amount skipped, older rows replaced)."""
     names = header(head_text)
     if "amount_value" not in names or not {"start_time", "start_time_iso"} & set(names):
         raise InputError(item.name, 1, f"a CSV with the columns {', '.join(names[:6])}, not a cost export "
                          "(it needs start_time and amount_value)",
                          "costcap reads OpenAI's dashboard exports; leave this file out, or drop --kind")  # fmt: skip
-    return _store(con, item, names, COST_COLUMNS, "cost", source_id, now)
+    return _store(store, item, names, COST_COLUMNS, "cost", source_id, now)
 
 
-def store_rows(con, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None):
+def store_rows(store, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None):
     """Store rows already split into cells (line first, then one text cell per name), as if read from a CSV export."""
     import pyarrow as pa
 
     columns = {"line": pa.array([r[0] for r in rows], pa.int64())}
     for i in range(len(names)):
         columns[f"column{i}"] = pa.array([r[i + 1] for r in rows], pa.string())
-    con.register("parsed_export", pa.table(columns))
-    try:
-        con.execute("CREATE OR REPLACE TEMP TABLE raw_export AS SELECT * FROM parsed_export")
-    finally:
-        con.unregister("parsed_export")
+    with store.registered("parsed_export", pa.table(columns)):
+        store.execute("ingest/keep_parsed_export")
     wanted = USAGE_COLUMNS if table == "usage" else COST_COLUMNS
-    return _checked_insert(con, name, names, wanted, table, source_id, now, endpoint)
+    return _checked_insert(store, name, names, wanted, table, source_id, now, endpoint)
 
 
-def _store(con, item, names, wanted, table: str, source_id: int, now: datetime, endpoint=None) -> tuple[int, int, int]:
+def _store(store, item, names, wanted, table: str, source_id: int, now: datetime, endpoint=None) -> tuple[int, int, int]:
     """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
-    _load(con, item, len(names), _raw_columns(names, wanted).values())
-    return _checked_insert(con, item.name, names, wanted, table, source_id, now, endpoint)
+    _load(store, item, len(names), _raw_columns(names, wanted).values())
+    return _checked_insert(store, item.name, names, wanted, table, source_id, now, endpoint)
 
 
-def _checked_insert(con, name: str, names, wanted, table: str, source_id: int, now: datetime, endpoint=None):
-    con.execute(_mapping_view(names, wanted))
-    total = con.execute(sql.load("count_export_rows")).fetchall()[0][0]
+# per table: the statements that find its first bad row, insert its rows and let a re-export replace older buckets
+STATEMENTS = {
+    "usage": ("ingest/find_bad_usage_row", "ingest/insert_usage", "ingest/replace_usage_buckets"),
+    "cost": ("ingest/find_bad_cost_row", "ingest/insert_costs", "ingest/replace_cost_buckets"),
+}
+
+
+def _checked_insert(store, name: str, names, wanted, table: str, source_id: int, now: datetime, endpoint=None):
+    store.composed(_mapping_view(names, wanted))
+    (total,) = store.one("ingest/count_export_rows")
     if not total:
         raise InputError(name, 1, "the export has a header and no rows", "export a period that has usage, or leave the file out")
-    _reject_bad_row(con, name, f"find_bad_{table}_row", now)
-    plural = "usage" if table == "usage" else "costs"
-    params = {"source_id": source_id} if table != "usage" else {"source_id": source_id, "endpoint": endpoint or "completions"}
-    stored = con.execute(sql.load(f"insert_{plural}"), params).fetchone()[0]
-    replaced = con.execute(sql.load(f"replace_{table}_buckets"), {"source_id": source_id}).fetchone()[0]
+    find_bad, insert, replace = STATEMENTS[table]
+    bad = store.one(find_bad, now=now)
+    if bad:
+        raise InputError(name, bad[0], bad[1], "fix that row, or export or pull it again")
+    (stored,) = store.one(insert, source_id=source_id, endpoint=endpoint or "completions")
+    (replaced,) = store.one(replace, source_id=source_id)
     return stored, total - stored, replaced
 
 
@@ -140,13 +144,13 @@ def _require_usage_columns(item: Input, names: list[str], endpoint: Endpoint) ->
         )
 
 
-def _load(con, item: Input, width: int, keep) -> None:
+def _load(store, item: Input, width: int, keep) -> None:
     import duckdb
 
     columns = {f"column{i}": "VARCHAR" for i in range(width)}
     params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none", "keep": list(keep)}
     try:
-        con.execute(sql.load("read_export_csv"), params)
+        store.execute("ingest/read_export_csv", **params)
     except duckdb.Error as exc:
         raise _csv_error(item, exc) from None
 
@@ -166,12 +170,6 @@ def _mapping_view(names: list[str], wanted: dict[str, list[str]]) -> str:
     raw = _raw_columns(names, wanted)
     selected = [f"{raw.get(ours, 'CAST(NULL AS VARCHAR)')} AS {ours}" for ours in wanted]
     return "CREATE OR REPLACE TEMP VIEW export_rows AS SELECT line, " + ", ".join(selected) + " FROM raw_export"
-
-
-def _reject_bad_row(con, name: str, query: str, now: datetime) -> None:
-    bad = con.execute(sql.load(query), {"now": now}).fetchone()
-    if bad:
-        raise InputError(name, bad[0], bad[1], "fix that row, or export or pull it again")
 
 
 def _csv_error(item: Input, exc: Exception) -> InputError:

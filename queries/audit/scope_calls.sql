@@ -1,4 +1,4 @@
--- Creates scope_calls: the priced calls of the audited period (inclusive UTC days) and feature ($feature, NULL = all),
+-- Creates scope_calls: the priced calls of the scope (its period and feature: scope.Scope),
 -- with the grouping keys filled in; `model` is the snapshot that bills a call, logged_model the name logged.
 CREATE OR REPLACE TEMP TABLE scope_calls AS
 SELECT
@@ -10,7 +10,5 @@ SELECT
     audio_input_tokens, audio_output_tokens, image_input_tokens,
     finish_reason, max_tokens, status, status_code, error, attempt, order_id, batch_size,
     priced, cost_usd, output_rate
-FROM priced_calls
-WHERE ($since IS NULL OR CAST(ts AS DATE) >= $since)
-    AND ($until IS NULL OR CAST(ts AS DATE) <= $until)
-    AND ($feature IS NULL OR coalesce(feature, '(untagged)') = $feature)
+FROM priced_calls, scope AS s
+WHERE in_scope(CAST(ts AS DATE), feature, s.scope_since, s.scope_until, s.scope_feature)

@@ -19,7 +19,7 @@ SELECT
     service_tier,
     CASE
         WHEN lower(batch) IN ('true', '1') THEN 'batch'
-        ELSE coalesce((SELECT t.tier FROM service_tiers AS t WHERE t.name = lower(trim(service_tier))), 'default')
+        ELSE catalog_tier(service_tier)
     END,
     as_count(requests), as_count(input_tokens), as_count(cached_tokens),
     as_count(cache_write_tokens), as_count(output_tokens),

@@ -9,10 +9,9 @@ WITH scoped AS (
         c.output_tokens, c.max_tokens, c.truncated, c.calls
     FROM output_counts AS c
     LEFT JOIN price_aliases AS a
-        ON $by = 'model' AND a.alias = price_key(c.model) AND in_span(coalesce(c.day, current_date), a.valid_from, a.valid_to)
-    WHERE ($feature IS NULL OR c.feature = $feature)
-        AND ($since IS NULL OR c.day >= $since)
-        AND ($until IS NULL OR c.day <= $until)
+        ON $by = 'model' AND a.alias = price_key(c.model) AND in_span(coalesce(c.day, current_date), a.valid_from, a.valid_to),
+        scope AS s
+    WHERE in_scope(c.day, c.feature, s.scope_since, s.scope_until, s.scope_feature)
 ), budget_values AS (
     SELECT "group" AS k, output_tokens AS v, calls AS c FROM scoped
 ), quantiles AS (

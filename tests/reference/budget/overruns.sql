@@ -15,9 +15,8 @@ JOIN (SELECT unnest($groups) AS "group", unnest($caps) AS cap) AS caps
         CASE $by WHEN 'model' THEN coalesce(c.price_model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     )
+CROSS JOIN scope AS s
 WHERE c.output_tokens > caps.cap
     AND (c.status_code IS NULL OR c.status_code < 400)
-    AND ($feature IS NULL OR c.feature = $feature)
-    AND ($since IS NULL OR CAST(c.ts AS DATE) >= $since)
-    AND ($until IS NULL OR CAST(c.ts AS DATE) <= $until)
+    AND in_scope(CAST(c.ts AS DATE), c.feature, s.scope_since, s.scope_until, s.scope_feature)
 GROUP BY ALL

@@ -1,10 +1,8 @@
--- Creates scope_groups, scope_orders, scope_retries and scope_values (and audit_scope, the period asked): what audit reads of the calls of the audited
--- period (inclusive UTC days) and feature ($feature, NULL = all), from the aggregates kept at ingest (or the ones
+-- Creates scope_groups, scope_orders, scope_retries and scope_values: what audit reads of the calls of the scope
+-- (the period and feature a command set: scope.Scope), from the aggregates kept at ingest (or the ones
 -- built for this session: see Store.aggregates), with the grouping keys filled in and each group priced. `model` is
 -- the snapshot that bills the calls (gpt-4o-2024-08-06 for a call logged as gpt-4o on a day the alias named it) where
 -- the catalog knows it, else the name logged; logged_model keeps the name as logged.
-CREATE OR REPLACE TEMP TABLE audit_scope AS SELECT CAST($since AS DATE) AS since, CAST($until AS DATE) AS "until",
-    CAST($feature AS VARCHAR) AS only_feature;
 CREATE OR REPLACE TEMP VIEW groups_to_price AS
 SELECT
     day, coalesce(day, current_date) AS price_day, night,
@@ -14,10 +12,8 @@ SELECT
     audio_input, audio_output, image_input,
     sum(COLUMNS('^(calls|.*_tokens|output_squares)$')),  -- each count and sum, under its own name
     min(min_input) AS min_input, max(max_output) AS max_output, min(error_example) AS error_example
-FROM call_groups, audit_scope AS s
-WHERE (s.since IS NULL OR day >= s.since)
-    AND (s."until" IS NULL OR day <= s."until")
-    AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
+FROM call_groups, scope AS s
+WHERE in_scope(day, feature, s.scope_since, s.scope_until, s.scope_feature)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_groups AS
 SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
@@ -28,10 +24,8 @@ SELECT
     coalesce(batch_type, '(none)') AS batch_type, coalesce(model, '(unknown)') AS model_key, model, tier, billed,
     long_input, coalesce(long_input, 0) AS request_input, audio_input, audio_output, image_input,
     sum(COLUMNS('^(calls|.*_tokens)$'))  -- each count and token sum, under its own name
-FROM order_groups, audit_scope AS s
-WHERE (s.since IS NULL OR day >= s.since)
-    AND (s."until" IS NULL OR day <= s."until")
-    AND (s.only_feature IS NULL OR coalesce(feature, '(untagged)') = s.only_feature)
+FROM order_groups, scope AS s
+WHERE in_scope(day, feature, s.scope_since, s.scope_until, s.scope_feature)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_orders AS
 SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
@@ -42,11 +36,9 @@ SELECT
     after_length, after_429, tier, billed, long_input, coalesce(long_input, 0) AS request_input,
     audio_input, audio_output, image_input,
     sum(COLUMNS('^(calls|.*_tokens)$'))  -- each count and token sum, under its own name
-FROM retry_groups, audit_scope AS s
+FROM retry_groups, scope AS s
 -- the call before a retry counts only inside the period: one before it is not an audited call
-WHERE (s.since IS NULL OR (day >= s.since AND previous_day >= s.since))
-    AND (s."until" IS NULL OR day <= s."until")
-    AND (s.only_feature IS NULL OR feature = s.only_feature)
+WHERE in_scope(day, feature, s.scope_since, s.scope_until, s.scope_feature) AND (s.scope_since IS NULL OR previous_day >= s.scope_since)
 GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE scope_retries AS
 SELECT * EXCLUDE (model, model_key), coalesce(price_model, model_key) AS model, model_key AS logged_model
@@ -56,7 +48,5 @@ SELECT coalesce(v.feature, '(untagged)') AS feature, coalesce(a.model, v.model, 
     v.model AS logged_model, v.day, v.kind, v.tier, v.long_input, v.batch_size, v.value, v.calls
 FROM call_values AS v
 LEFT JOIN price_aliases AS a ON a.alias = price_key(v.model) AND in_span(coalesce(v.day, current_date), a.valid_from, a.valid_to),
-    audit_scope AS s
-WHERE (s.since IS NULL OR v.day >= s.since)
-    AND (s."until" IS NULL OR v.day <= s."until")
-    AND (s.only_feature IS NULL OR coalesce(v.feature, '(untagged)') = s.only_feature)
+    scope AS s
+WHERE in_scope(v.day, v.feature, s.scope_since, s.scope_until, s.scope_feature)

@@ -91,7 +91,7 @@ SELECT source_id, document_id, line, item,
         CASE WHEN contains(user_text, ':') THEN nullif(py_strip(user_text[strpos(user_text, ':') + 1:]), '') END
     ) AS feature,
     batch_type, model,
-    coalesce($tier, (SELECT t.tier FROM service_tiers AS t WHERE t.name = lower(py_strip(j.service_tier))), 'default') AS tier,
+    coalesce($tier, catalog_tier(j.service_tier)) AS tier,
     service_tier,
     coalesce(input_tokens, 0) AS input_tokens, coalesce(cached_tokens, 0) AS cached_tokens,
     coalesce(cache_write_tokens, 0) AS cache_write_tokens, coalesce(output_tokens, 0) AS output_tokens,

@@ -8,9 +8,8 @@ WITH limited_pairs AS (
     FROM call_minutes AS m
     LEFT JOIN price_aliases AS a
         ON a.alias = price_key(m.model) AND in_span(CAST(m.minute AS DATE), a.valid_from, a.valid_to),
-        audit_scope AS s
-    WHERE (s.since IS NULL OR CAST(m.minute AS DATE) >= s.since)
-        AND (s."until" IS NULL OR CAST(m.minute AS DATE) <= s."until")
+        scope AS s
+    WHERE in_scope(CAST(m.minute AS DATE), m.feature, s.scope_since, s.scope_until, s.scope_feature)
         AND coalesce(m.feature, '(untagged)') IN (SELECT feature FROM limited_pairs)
     GROUP BY ALL
 )

@@ -1,4 +1,4 @@
--- Creates scope_usage: the priced usage buckets that start in the audited period, with the part of the bill each is,
+-- Creates scope_usage: the priced usage buckets that start in the scope's period, with the part of the bill each is,
 -- whether logged calls can explain it, and whether it is ungrouped (tokens with no model: unpriceable).
 CREATE OR REPLACE TEMP TABLE scope_usage AS
 SELECT
@@ -12,8 +12,6 @@ SELECT
     coalesce(e.attributable, true) AS attributable,
     u.model IS NULL AND e.unit IS NULL AND u.input_tokens + u.output_tokens > 0 AS ungrouped
 FROM priced_usage AS u
-LEFT JOIN usage_endpoints AS e ON e.name = u.endpoint
-WHERE ($since IS NULL OR CAST(u.bucket_start AS DATE) >= $since)
-    AND ($until IS NULL OR CAST(u.bucket_start AS DATE) <= $until)
-    -- the bill is not split by feature: a report narrowed to one feature has no billed side
-    AND $feature IS NULL
+LEFT JOIN usage_endpoints AS e ON e.name = u.endpoint, scope AS s
+-- the bill is not split by feature: a report narrowed to one feature has no billed side
+WHERE in_scope(CAST(u.bucket_start AS DATE), NULL, s.scope_since, s.scope_until, NULL) AND s.scope_feature IS NULL

@@ -10,14 +10,12 @@ WITH caps AS (
     FROM output_counts AS c
     LEFT JOIN price_aliases AS a
         ON $by = 'model' AND a.alias = price_key(c.model) AND in_span(coalesce(c.day, current_date), a.valid_from, a.valid_to)
+    CROSS JOIN scope AS s
     JOIN caps ON caps."group" = coalesce(
         CASE $by WHEN 'model' THEN coalesce(a.model, c.model) WHEN 'batch_type' THEN c.batch_type ELSE c.feature END,
         '(untagged)'
     )
-    WHERE c.output_tokens > caps.cap
-        AND ($feature IS NULL OR c.feature = $feature)
-        AND ($since IS NULL OR c.day >= $since)
-        AND ($until IS NULL OR c.day <= $until)
+    WHERE c.output_tokens > caps.cap AND in_scope(c.day, c.feature, s.scope_since, s.scope_until, s.scope_feature)
 )
 SELECT
     "group", CAST(sum(calls) AS BIGINT) AS over_cap, sum(above * calls) AS overrun_tokens,
