@@ -77,7 +77,8 @@ def _csv_rows(path: str):
     with open(path, newline="", encoding="utf-8") as source:
         for row in csv.DictReader(source):
             yield {key: row.get(key) for key in ("start_time", "project_id", "api_key_id", "model", "batch")} | {
-                key: float(row[key] or 0) for key in ("num_model_requests", "input_tokens", "output_tokens", "input_cached_tokens")
+                key: float(row[key] or 0)
+                for key in ("num_model_requests", "input_tokens", "output_tokens", "input_cached_tokens")
             }
 
 
@@ -116,7 +117,9 @@ class Chunks:
             return
         chunk = pa.Table.from_pylist(self.rows)
         self.con.register("chunk", chunk)
-        self.con.execute("INSERT INTO t SELECT * FROM chunk" if self.created else "CREATE TABLE t AS SELECT * FROM chunk")
+        self.con.execute(
+            "INSERT INTO t SELECT * FROM chunk" if self.created else "CREATE TABLE t AS SELECT * FROM chunk"
+        )
         self.con.unregister("chunk")
         self.created, self.rows = True, []
 

@@ -56,8 +56,10 @@ def main() -> None:
         write_files(folder, args.files)
         loop_s = naive(folder)
         ours_s = costcap(folder, Path(work) / "store.duckdb")
-    print(f"| files | costcap s | files/s | plain-Python loop s | x loop |\n| ---: | ---: | ---: | ---: | ---: |\n"
-          f"| {args.files:,} | {ours_s:.1f} | {args.files / ours_s:,.0f} | {loop_s:.2f} | {ours_s / loop_s:.1f} |")
+    print(
+        f"| files | costcap s | files/s | plain-Python loop s | x loop |\n| ---: | ---: | ---: | ---: | ---: |\n"
+        f"| {args.files:,} | {ours_s:.1f} | {args.files / ours_s:,.0f} | {loop_s:.2f} | {ours_s / loop_s:.1f} |"
+    )
 
 
 if __name__ == "__main__":

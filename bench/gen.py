@@ -84,7 +84,12 @@ def _request_id(rng: random.Random) -> str:
 
 def _report_call(rng, ts, order, n):
     batch_type = "daily" if n % 3 else "weekly"
-    common = {"batch_type": batch_type, "model": "gpt-4o", "order_id": f"ord-{order:07d}", "batch_size": 5 if batch_type == "daily" else 3}
+    common = {
+        "batch_type": batch_type,
+        "model": "gpt-4o",
+        "order_id": f"ord-{order:07d}",
+        "batch_size": 5 if batch_type == "daily" else 3,
+    }
     roll = rng.random()
     if roll < 0.01:
         return "warning", "token_usage", {
@@ -190,10 +195,18 @@ def _batch_line(rng, i, created):
     line_id, custom_id = f"batch_req_{rng.getrandbits(80):020x}", f"summary-{i:09d}"
     roll = rng.random()
     if roll < 0.002:
-        error = {"code": "batch_expired", "message": "This request could not be executed before the completion window expired."}
+        error = {
+            "code": "batch_expired",
+            "message": "This request could not be executed before the completion window expired.",
+        }
         return {"id": line_id, "custom_id": custom_id, "response": None, "error": error}
     if roll < 0.004:
-        body = {"error": {"message": "Invalid 'max_output_tokens': integer below minimum value.", "type": "invalid_request_error"}}
+        body = {
+            "error": {
+                "message": "Invalid 'max_output_tokens': integer below minimum value.",
+                "type": "invalid_request_error",
+            }
+        }
         response = {"status_code": 400, "request_id": _request_id(rng), "body": body}
         return {"id": line_id, "custom_id": custom_id, "response": response, "error": None}
     inp, out = 5200 + rng.randrange(1800), rng.randrange(350, 600)
@@ -206,7 +219,11 @@ def _batch_line(rng, i, created):
     else:
         usage = {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out,
                  "prompt_tokens_details": {"cached_tokens": 0}, "completion_tokens_details": {"reasoning_tokens": 0}}  # fmt: skip
-        choice = {"index": 0, "message": {"role": "assistant", "content": "..."}, "finish_reason": "length" if out > 590 else "stop"}
+        choice = {
+            "index": 0,
+            "message": {"role": "assistant", "content": "..."},
+            "finish_reason": "length" if out > 590 else "stop",
+        }
         body = {"id": f"chatcmpl-{line_id[10:]}", "object": "chat.completion", "created": created,
                 "model": "gpt-4o-mini-2024-07-18", "choices": [choice], "usage": usage,
                 "metadata": {"feature": "nightly_digest", "order_id": f"ord-{i // 200:07d}"}}  # fmt: skip
@@ -214,7 +231,12 @@ def _batch_line(rng, i, created):
     return {"id": line_id, "custom_id": custom_id, "response": response, "error": None}
 
 
-GENERATORS = {"json": json_lines, "console": console_lines, "usage-csv": usage_csv_lines, "batch-output": batch_output_lines}
+GENERATORS = {
+    "json": json_lines,
+    "console": console_lines,
+    "usage-csv": usage_csv_lines,
+    "batch-output": batch_output_lines,
+}
 
 
 def write(kind: str, count: int, path, seed: int = SEED) -> None:

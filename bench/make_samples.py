@@ -27,16 +27,52 @@ PROJECT = "proj_Fq8sY2mZ0cLr4TxWb1Kd"
 KEYS = {"web": "key_W3bApp9sK2LmQ0xZ", "worker": "key_Wrk7Rp2Nn4Bq8Vc1", "evals": "key_Ev4lS9xQ1mZp7Tr3"}
 USER = "user-4BhNtYH0z7dWbBtz"
 MODELS = {"4o": "gpt-4o-2024-08-06", "mini": "gpt-4o-mini-2024-07-18", "ft": "ft:gpt-4o-mini-2024-07-18:acme::tags01"}
-USAGE_HEADER = (
-    "start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,model,batch,"
-    "service_tier,compute_units,input_tokens,output_tokens,input_cached_tokens,input_cache_write_tokens,"
-    "input_uncached_tokens,input_text_tokens,output_text_tokens,input_cached_text_tokens,input_audio_tokens,"
-    "input_cached_audio_tokens,output_audio_tokens,input_image_tokens,input_cached_image_tokens,output_image_tokens"
-).split(",")
-COST_HEADER = (
-    "start_time,end_time,start_time_iso,end_time_iso,amount_value,amount_currency,quantity,quantity_unit,"
-    "line_item,user_id,api_key_id,project_id,organization_id,project_name,organization_name,user_email"
-).split(",")
+USAGE_HEADER = [
+    "start_time",
+    "end_time",
+    "start_time_iso",
+    "end_time_iso",
+    "project_id",
+    "num_model_requests",
+    "user_id",
+    "api_key_id",
+    "model",
+    "batch",
+    "service_tier",
+    "compute_units",
+    "input_tokens",
+    "output_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_uncached_tokens",
+    "input_text_tokens",
+    "output_text_tokens",
+    "input_cached_text_tokens",
+    "input_audio_tokens",
+    "input_cached_audio_tokens",
+    "output_audio_tokens",
+    "input_image_tokens",
+    "input_cached_image_tokens",
+    "output_image_tokens",
+]
+COST_HEADER = [
+    "start_time",
+    "end_time",
+    "start_time_iso",
+    "end_time_iso",
+    "amount_value",
+    "amount_currency",
+    "quantity",
+    "quantity_unit",
+    "line_item",
+    "user_id",
+    "api_key_id",
+    "project_id",
+    "organization_id",
+    "project_name",
+    "organization_name",
+    "user_email",
+]
 
 
 class Ledger:
@@ -63,7 +99,8 @@ def write_web_log(rng: random.Random, ledger: Ledger) -> None:
     """The web app's JSON log: the sidebar widget (tagged through `user`) and the tag suggester."""
     with open(HERE / "web_app.jsonl", "w") as fh:
         log = structlog.wrap_logger(
-            structlog.PrintLogger(fh), processors=[structlog.processors.add_log_level, structlog.processors.JSONRenderer()]
+            structlog.PrintLogger(fh),
+            processors=[structlog.processors.add_log_level, structlog.processors.JSONRenderer()],
         )
         for day in DAYS:
             for i in range(70):
@@ -120,7 +157,7 @@ def write_worker_log(rng: random.Random, ledger: Ledger) -> None:
 
 def _report_call(rng, ledger, log, when, order_id, batch_type, n):
     batch_size = 5 if batch_type == "daily" else 3
-    common = dict(batch_type=batch_type, model="gpt-4o", order_id=order_id, batch_size=batch_size)
+    common = {"batch_type": batch_type, "model": "gpt-4o", "order_id": order_id, "batch_size": batch_size}
     if 8 <= n <= 9 and rng.random() < 0.5:
         log.warning("token_usage", **common, status_code=429, error="rate_limit_exceeded", attempt=1,
                     prompt_tokens=0, completion_tokens=0, timestamp=_ts(when))  # fmt: skip
@@ -177,7 +214,15 @@ def add_unlogged_evals(rng: random.Random, ledger: Ledger) -> None:
     """An eval script that logs nothing: billed, never attributed (the unattributed share)."""
     for day in DAYS[::2]:
         for _ in range(25):
-            ledger.add(day + timedelta(hours=22), MODELS["4o"], KEYS["evals"], False, rng.randint(1800, 2400), 0, rng.randint(200, 400))
+            ledger.add(
+                day + timedelta(hours=22),
+                MODELS["4o"],
+                KEYS["evals"],
+                False,
+                rng.randint(1800, 2400),
+                0,
+                rng.randint(200, 400),
+            )
 
 
 def write_exports(ledger: Ledger) -> None:
@@ -202,7 +247,7 @@ def _iso(start: int, offset: bool = True) -> str:
 
 def _usage_row(start, model, key, batch, requests, inp, cached, out):
     end = start + 86400
-    row = {c: "" for c in USAGE_HEADER}
+    row = dict.fromkeys(USAGE_HEADER, "")
     row.update(
         start_time=start, end_time=end, start_time_iso=_iso(start), end_time_iso=_iso(end), project_id=PROJECT,
         num_model_requests=f"{requests:.1f}", user_id=USER, api_key_id=key, model=model, batch=str(batch),
@@ -216,7 +261,7 @@ def _usage_row(start, model, key, batch, requests, inp, cached, out):
 
 
 def _cost_row(start, amount):
-    row = {c: "" for c in COST_HEADER}
+    row = dict.fromkeys(COST_HEADER, "")
     row.update(
         start_time=start, end_time=start + 86400, start_time_iso=_iso(start, offset=False), end_time_iso=_iso(start + 86400, offset=False),
         amount_value=f"{amount:.36f}", amount_currency="usd", organization_id="org-Hp9mQ2", organization_name="Personal",

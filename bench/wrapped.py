@@ -34,7 +34,9 @@ FORMS = {
     "unwrapped": lambda n: app_line(n),
     "docker json-file": lambda n: json.dumps({"log": app_line(n) + "\n", "stream": "stdout", "time": at(n)}),
     "CRI text": lambda n: f"{at(n)} stdout F {app_line(n)}",
-    "shipper JSON holding CRI": lambda n: json.dumps({"date": 1793887391.5 + n, "log": f"{at(n)} stdout F {app_line(n)}"}),
+    "shipper JSON holding CRI": lambda n: json.dumps(
+        {"date": 1793887391.5 + n, "log": f"{at(n)} stdout F {app_line(n)}"}
+    ),
 }
 
 
@@ -58,7 +60,9 @@ def main() -> None:
                 out.writelines(line(i) + "\n" for i in range(args.lines))
             seconds, calls = ingest(path, Path(work) / f"{n}.duckdb")
             baseline = baseline or seconds
-            rows.append(f"| {name} | {path.stat().st_size / 1e6:.1f} | {calls:,} | {seconds:.2f} | {seconds / baseline:.2f} |")
+            rows.append(
+                f"| {name} | {path.stat().st_size / 1e6:.1f} | {calls:,} | {seconds:.2f} | {seconds / baseline:.2f} |"
+            )
     print("\n".join(rows))
 
 

@@ -40,7 +40,9 @@ def no_network(monkeypatch):
 
     def guarded(sock, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1")) or sock.family == socket.AF_UNIX:
+        if (
+            isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1"))
+        ) or sock.family == socket.AF_UNIX:
             return real_connect(sock, address)
         raise RuntimeError(f"network access attempted: {address!r}")
 
@@ -88,7 +90,8 @@ def write_stdlib_structlog(path: Path, renderer, events: list[dict], noise: str 
     std.setLevel(logging.INFO)
     std.propagate = False
     log = structlog.wrap_logger(
-        std, processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        std,
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         wrapper_class=structlog.stdlib.BoundLogger,
     )
     for event in events:

@@ -71,7 +71,11 @@ def per_call(db: Path, by: str, percentile: float, feature=None, since=None, unt
             " AND max_tokens IS NOT NULL AND coalesce(CASE $by WHEN 'model' THEN coalesce(price_model, model) WHEN 'batch_type' THEN batch_type"
             " ELSE feature END, '(untagged)') = $name AND ($feature IS NULL OR feature = $feature)"
             " AND ($since IS NULL OR CAST(ts AS DATE) >= $since) AND ($until IS NULL OR CAST(ts AS DATE) <= $until) GROUP BY 1",
-            by=by, name=name, feature=feature, since=since, until=until,
+            by=by,
+            name=name,
+            feature=feature,
+            since=since,
+            until=until,
         )
         top = max((r["n"] for r in sent), default=0)
         row["tied_caps"] = [r["max_tokens"] for r in sent if r["n"] == top]
@@ -99,7 +103,9 @@ def test_budget_from_the_aggregates_equals_the_per_call_computation(store, by, p
         assert (g["calls"], g["truncated_calls"], g["max"]) == (w["calls"], w["truncated_calls"], w["max"]), name
         # the cap most calls were sent with; on a tie DuckDB's mode() picks any, the aggregate the smaller
         tied = w["tied_caps"]
-        assert w["current_max_tokens"] in (tied or [None]) and g["current_max_tokens"] == (min(tied) if tied else None), name
+        assert w["current_max_tokens"] in (tied or [None]) and g["current_max_tokens"] == (
+            min(tied) if tied else None
+        ), name
         for key in ("p50", "p90", "p99"):
             assert round(g[key], 6) == round(w[key], 6), (name, key)
     # and the cap each group is given: 1.2 x the percentile asked for, but never at or below today's cap where calls

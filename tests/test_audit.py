@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,11 +38,13 @@ def cost(event: dict) -> Decimal:
     """One call at list prices, by the formula in DOMAIN.md: (input - cached) x in + cached x cached + output x out."""
     rate_in, rate_cached, rate_out = RATES[event["model"]]
     cached = event.get("cached_tokens", 0)
-    return ((event["prompt_tokens"] - cached) * rate_in + cached * rate_cached + event["completion_tokens"] * rate_out) / M
+    return (
+        (event["prompt_tokens"] - cached) * rate_in + cached * rate_cached + event["completion_tokens"] * rate_out
+    ) / M
 
 
 def day_start(day: str) -> datetime:
-    return datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(day).replace(tzinfo=UTC)
 
 
 def at(day: str, seconds: int) -> str:
@@ -130,7 +132,9 @@ def test_billed_attributed_unattributed_and_shares(pipeline):
     # cost per order: o1 is calls 0-5, o2 calls 6-11; the median and p90 of two values interpolate
     orders = [sum(cost(e) for e in events if e.get("order_id") == o) for o in ("o1", "o2")]
     assert rows["report"]["cost_per_order_p50"] == pytest.approx(float(sum(orders) / 2), abs=1e-6)
-    assert rows["report"]["cost_per_order_p90"] == pytest.approx(float(orders[0] + (orders[1] - orders[0]) * Decimal("0.9")), abs=1e-6)
+    assert rows["report"]["cost_per_order_p90"] == pytest.approx(
+        float(orders[0] + (orders[1] - orders[0]) * Decimal("0.9")), abs=1e-6
+    )
     assert {r["day"]: r["billed_usd"] for r in doc["by_day"]} == {"2026-11-02": 0.08, "2026-11-03": 0.05}
     assert [f["kind"] for f in doc["findings"] if f["kind"] == "unattributed"] == ["unattributed"]
 
@@ -151,7 +155,9 @@ def test_each_finding_saving_by_hand(pipeline):
     p90 = statistics.quantiles(outputs, n=10, method="inclusive")[8]
     assert (p90, math.ceil(Decimal("1.2") * Decimal(str(p90)))) == (298, 358)
     uncapped = findings(doc, "uncapped_output")
-    assert uncapped["report"]["saving_usd"] == 0.01642 and uncapped["report"]["evidence"]["recommended_max_tokens"] == 358
+    assert (
+        uncapped["report"]["saving_usd"] == 0.01642 and uncapped["report"]["evidence"]["recommended_max_tokens"] == 358
+    )
     assert "widget" not in uncapped  # its cap of 50 is not far above use
     # truncation: two widget calls cut at 50 tokens: 2 x (500 x 0.15 + 50 x 0.60) = 210 per 1M
     truncation = findings(doc, "truncation")["widget"]
@@ -196,7 +202,14 @@ def test_spend_spike_against_the_trailing_median(tmp_path):
 
 def test_concentration_of_three_background_features(tmp_path):
     # DOMAIN.md section 3: three background jobs, tagged through `user`, hold 62% of spend; three others 38%
-    counts = {"sidebar_widget": 25, "tag_suggester": 21, "overnight_summariser": 16, "search": 14, "chat": 13, "export": 11}
+    counts = {
+        "sidebar_widget": 25,
+        "tag_suggester": 21,
+        "overnight_summariser": 16,
+        "search": 14,
+        "chat": 13,
+        "export": 11,
+    }
     events = [
         {"user": f"{i:012x}:{feature}", "model": "gpt-4o-mini", "prompt_tokens": 1000, "completion_tokens": 100,
          "request_id": f"{feature}-{i}", "timestamp": at("2026-11-02", 10 * i)}
@@ -222,7 +235,10 @@ def test_report_pipeline_without_model_attributes_by_batch_type(tmp_path):
     # gpt-4o on 2026-11-02 is the 2024-08-06 snapshot: daily 3 x (2,000 x 2.50 + 600 x 10) = 33,000;
     # weekly 2 x (5,000 + 8,000) = 26,000 per 1M
     assert {r["batch_type"]: r["cost_usd"] for r in doc["by_batch_type"]} == {"daily": 0.033, "weekly": 0.026}
-    assert {r["batch_type"]: r["share"] for r in doc["by_batch_type"]} == {"daily": round(33 / 59, 6), "weekly": round(26 / 59, 6)}
+    assert {r["batch_type"]: r["share"] for r in doc["by_batch_type"]} == {
+        "daily": round(33 / 59, 6),
+        "weekly": round(26 / 59, 6),
+    }
     assert doc["billed"]["cost_usd"] is None and doc["unattributed_usd"] is None
 
 

@@ -32,7 +32,7 @@ def pipeline_events(seed: int, hours: range) -> list[dict]:
     followed by a retry (the call before a retry is often in the other file), errors after being paid, night hours."""
     rng = random.Random(seed)
     events = []
-    for i, hour in enumerate(hours):
+    for _i, hour in enumerate(hours):
         for minute in range(0, 60, 7):
             order = f"ord-{(hour * 60 + minute) // 90}"
             roll = rng.random()
@@ -68,12 +68,24 @@ def odd_events() -> list[dict]:
         {**base, "model": "gpt-4o-mini", "prompt_tokens": 500, "completion_tokens": 20},
         {**base, "model": "gpt-4o-mini", "prompt_tokens": 900, "completion_tokens": 30, "image_input_tokens": 200},
         {**base, "model": "gpt-5-mini", "service_tier": "flex", "prompt_tokens": 3000, "completion_tokens": 900},
-        {**base, "model": "gpt-5-mini", "service_tier": "flex", "prompt_tokens": 3000, "completion_tokens": 0,
-         "status_code": 500},
+        {
+            **base,
+            "model": "gpt-5-mini",
+            "service_tier": "flex",
+            "prompt_tokens": 3000,
+            "completion_tokens": 0,
+            "status_code": 500,
+        },
         {**base, "model": "house-model-7", "prompt_tokens": 100, "completion_tokens": 10},
         {"event": "llm_call", "feature": "odd", "model": "gpt-4o", "prompt_tokens": 100, "completion_tokens": 10},
-        {**base, "timestamp": "2026-11-04T02:00:00Z", "model": "gpt-4o", "prompt_tokens": 4000, "completion_tokens": 5,
-         "cached_tokens": 2048},
+        {
+            **base,
+            "timestamp": "2026-11-04T02:00:00Z",
+            "model": "gpt-4o",
+            "prompt_tokens": 4000,
+            "completion_tokens": 5,
+            "cached_tokens": 2048,
+        },
     ]
 
 
@@ -140,7 +152,7 @@ def same(got, want, where="") -> None:
             same(got[key], want[key], f"{where}.{key}")
     elif isinstance(want, list):
         assert len(got) == len(want), where
-        for i, (g, w) in enumerate(zip(got, want)):
+        for i, (g, w) in enumerate(zip(got, want, strict=False)):
             same(g, w, f"{where}[{i}]")
     elif isinstance(want, float):
         assert got == pytest.approx(want, rel=1e-9, abs=1e-12), where
@@ -191,7 +203,9 @@ def test_a_catalog_with_a_threshold_below_the_floor_gets_groups_built_for_it(sto
 
 def test_the_long_context_rate_is_per_call_in_the_groups(store):
     got = audited(store, audit.Settings(Scope(feature="odd"), by="model", min_calls=1))
-    model = next(r for r in got["report"]["breakdowns"]["model"] if r["key"] == "gpt-5.4-2026-03-05")  # the snapshot that bills gpt-5.4
+    model = next(
+        r for r in got["report"]["breakdowns"]["model"] if r["key"] == "gpt-5.4-2026-03-05"
+    )  # the snapshot that bills gpt-5.4
     # 300k above 272k: 300,000 x 5 + 1,000 x 22.5 = 1,522,500; 250k: 250,000 x 2.5 + 1,000 x 15 = 640,000;
     # 272k: 695,000; 1,200 x 2.5 + 80 x 15 = 4,200 -> 2,861,700 / 1M = $2.8617
     assert Decimal(str(model["cost_usd"])) == Decimal("2.8617")

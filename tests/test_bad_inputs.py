@@ -15,7 +15,14 @@ from costcap import sql
 CORPUS = Path(__file__).parent / "bad_inputs"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 GOOD_LOG = '{"event": "llm_call", "feature": "f", "model": "gpt-4o-mini", "prompt_tokens": 100, "completion_tokens": 20, "request_id": "req_base", "timestamp": "2026-11-01T09:00:00Z"}\n'
-LINE_ERRORS = [name for name, case in EXPECTED.items() if name.startswith(("log_", "batch_")) and case.get("expect", "error") == "error" and "line" in case and "JSON array" not in case["message"]]
+LINE_ERRORS = [
+    name
+    for name, case in EXPECTED.items()
+    if name.startswith(("log_", "batch_"))
+    and case.get("expect", "error") == "error"
+    and "line" in case
+    and "JSON array" not in case["message"]
+]
 
 
 def totals(db: Path) -> tuple:

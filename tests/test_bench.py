@@ -11,7 +11,7 @@ import structlog
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-import gen  # noqa: E402
+import gen
 
 
 def test_generated_lines_are_what_structlog_renders():
@@ -40,7 +40,12 @@ def test_a_small_benchmark_run_reports_every_target(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     doc = json.loads(out.read_text())
-    assert [row["input"] for row in doc["ingest"]] == ["structlog JSON", "structlog console", "usage CSV", "Batch output"]
+    assert [row["input"] for row in doc["ingest"]] == [
+        "structlog JSON",
+        "structlog console",
+        "usage CSV",
+        "Batch output",
+    ]
     assert doc["ingest"][0]["lines"] == 1000 and len(doc["targets"]) == 12
     assert all(row["costcap_s"] > 0 and row["floor_s"] > 0 and row["naive_s"] > 0 for row in doc["ingest"])
     assert "x floor" in done.stdout

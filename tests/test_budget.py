@@ -35,7 +35,10 @@ def test_percentiles_match_statistics_inclusive_for_groups_of_1_2_and_10(tmp_pat
     assert [got["one"][k] for k in ("p50", "p90", "p99", "max")] == [77, 77, 77, 77]
     # two calls, by hand: 40 + q x (90 - 40)
     assert [got["two"][k] for k in ("p50", "p90", "p99")] == [65, 85, 89.5]
-    deciles, centiles = statistics.quantiles(ten, n=10, method="inclusive"), statistics.quantiles(ten, n=100, method="inclusive")
+    deciles, centiles = (
+        statistics.quantiles(ten, n=10, method="inclusive"),
+        statistics.quantiles(ten, n=100, method="inclusive"),
+    )
     assert got["ten"]["p50"] == pytest.approx(deciles[4])
     assert got["ten"]["p90"] == pytest.approx(deciles[8])
     assert got["ten"]["p99"] == pytest.approx(centiles[98])
@@ -71,7 +74,11 @@ def test_min_calls_and_truncation_warning(tmp_path):
     got = groups(json.loads(result.stdout))
     assert got["small"]["recommended_max_tokens"] is None and "insufficient data" in got["small"]["warning"]
     # 3 of 20 truncated = 15% > 5%: the cap is a lower bound
-    assert (got["cut"]["truncated_calls"], got["cut"]["truncation_rate"], got["cut"]["current_max_tokens"]) == (3, 0.15, 50)
+    assert (got["cut"]["truncated_calls"], got["cut"]["truncation_rate"], got["cut"]["current_max_tokens"]) == (
+        3,
+        0.15,
+        50,
+    )
     assert "lower bound" in got["cut"]["warning"] and "cut: 3 of 20 completed calls" in result.stderr
 
 
@@ -114,7 +121,9 @@ def test_spec_measures_tokens_per_word_on_a_sample(tmp_path):
     assert (doc["tokens_per_word"], doc["sample_words"], doc["sample_tokens"], doc["max_tokens"]) == (1.0, 4, 4, 10800)
     assert "4 tokens for 4 words" in result.stderr
     (tmp_path / "list.json").write_text(json.dumps(["hello world"]))
-    assert ok_json("budget", "--words", "1", "--items", "1", "--sample", tmp_path / "list.json")["tokens_per_word"] == 1.0
+    assert (
+        ok_json("budget", "--words", "1", "--items", "1", "--sample", tmp_path / "list.json")["tokens_per_word"] == 1.0
+    )
 
 
 def test_budget_on_sample_data_and_on_the_store():

@@ -101,7 +101,7 @@ def test_every_alias_starts_no_earlier_than_what_it_names():
 def snapshots(name: str) -> list[str]:
     """The dated ids the catalog knows for an undated one: NAME-YYYY-MM-DD, as models or aliases."""
     known = set(CAT.periods) | set(CAT.aliases)
-    return sorted(k for k in known if k.startswith(name + "-") and DATED.fullmatch(k[len(name):]))
+    return sorted(k for k in known if k.startswith(name + "-") and DATED.fullmatch(k[len(name) :]))
 
 
 UNDATED_WITH_ONE_SNAPSHOT = [m for m in sorted(set(CAT.periods) | set(CAT.aliases))
@@ -113,7 +113,7 @@ def test_an_undated_id_and_its_one_snapshot_price_the_same_on_every_day(name):
     [snapshot] = snapshots(name)
     days = {p.effective_from for m in (name, snapshot) for p in CAT.periods.get(CAT.resolve(m, TODAY) or m, [])}
     days |= {a.valid_from for m in (name, snapshot) for a in CAT.aliases.get(m, [])}
-    for day in sorted(d for d in days if d) + [TODAY]:
+    for day in [*sorted(d for d in days if d), TODAY]:
         for tier in ("default", "batch"):
             assert CAT.rates(name, day, tier) == CAT.rates(snapshot, day, tier), (name, snapshot, day, tier)
 

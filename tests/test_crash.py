@@ -24,7 +24,9 @@ def totals(db) -> tuple:
 
 
 def ingest(*args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "costcap", "ingest", *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "costcap", "ingest", *map(str, args)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def big_ingest_under_way(tmp_path):

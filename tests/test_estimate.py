@@ -58,7 +58,12 @@ def test_no_failures_and_no_retries():
     for args in (["--failure-rate", "3=0"], ["--failure-rate", "3=0.5", "--max-retries", "0"]):
         s = scenarios(*SMALL, *args)[("gpt-4o-mini", 3, False)]
         # A = 1: input 4,500, output 1,000 -> (675 + 600) / 1M = $0.001275, nothing spent on retries
-        assert (s["expected_attempts"], s["input_tokens"], s["cost_per_order_usd"], s["retry_cost_usd"]) == (1, 4500, 0.001275, 0)
+        assert (s["expected_attempts"], s["input_tokens"], s["cost_per_order_usd"], s["retry_cost_usd"]) == (
+            1,
+            4500,
+            0.001275,
+            0,
+        )
 
 
 def test_orders_multiply_the_cost_but_not_the_cost_per_order():
@@ -108,21 +113,33 @@ SIZES = "[plan]\nprompt_tokens = 600\nitem_input_tokens = 40\nitem_output_tokens
         ("[plan\nitems = 5\n", ":1: not valid TOML"),
         # strict plans: a size left out, or a misspelt key, is an error naming it
         ("[plan]\nitems = 5\nprompt_tokens = 600\nitem_input_tokens = 40\n", "item_output_tokens is missing"),
-        (SIZES + "items = 5\nitem_ouput_tokens = 195\n", ":6: unknown key 'item_ouput_tokens' in [plan] (did you mean item_output_tokens?)"),
-        (SIZES + "items = 5\n[candidate]\nmodels = ['gpt-4o']\n", ":6: unknown section 'candidate' (did you mean candidates?)"),
+        (
+            SIZES + "items = 5\nitem_ouput_tokens = 195\n",
+            ":6: unknown key 'item_ouput_tokens' in [plan] (did you mean item_output_tokens?)",
+        ),
+        (
+            SIZES + "items = 5\n[candidate]\nmodels = ['gpt-4o']\n",
+            ":6: unknown section 'candidate' (did you mean candidates?)",
+        ),
     ],
 )
 def test_bad_plans_are_one_line_errors_naming_the_key(tmp_path, text, words):
     path = tmp_path / "plan.toml"
     path.write_text(text)
     result = run("estimate", path)
-    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}:") and words in result.stderr, result.stderr
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {path}:") and words in result.stderr, (
+        result.stderr
+    )
     assert "Traceback" not in result.output
 
 
 def test_diff_gates_on_the_cost_per_order(tmp_path):
     base, new = tmp_path / "base.toml", tmp_path / "new.toml"
-    common = PLAN.read_text().replace('models = ["gpt-4o", "gpt-4o-mini"]', 'models = ["gpt-4o"]').replace("batch_api = [false, true]", "batch_api = [false]")
+    common = (
+        PLAN.read_text()
+        .replace('models = ["gpt-4o", "gpt-4o-mini"]', 'models = ["gpt-4o"]')
+        .replace("batch_api = [false, true]", "batch_api = [false]")
+    )
     base.write_text(common.replace("batch_sizes = [1, 3, 5, 7]", "batch_sizes = [3]"))
     new.write_text(common.replace("batch_sizes = [1, 3, 5, 7]", "batch_sizes = [5]"))
     doc = ok_json("estimate", "diff", new, base)
@@ -159,14 +176,27 @@ def test_from_store_measures_prompt_output_and_failure_rate(tmp_path):
                "completion_tokens": 300 + 30 * i, "status": "ok"} for i in range(8)]  # fmt: skip
     events += [{"feature": "report", "model": "gpt-4o", "batch_size": 3, "prompt_tokens": 1000, "completion_tokens": 900,
                 "status": "validation_failed"}] * 2  # fmt: skip
-    events += [{"feature": "report", "model": "gpt-4o", "batch_size": 3, "prompt_tokens": 0, "completion_tokens": 0, "status_code": 429}]
+    events += [
+        {
+            "feature": "report",
+            "model": "gpt-4o",
+            "batch_size": 3,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "status_code": 429,
+        }
+    ]
     ok("ingest", write_structlog(tmp_path / "a.log", structlog.processors.JSONRenderer(), events))
     result = ok("estimate", "--from-store", "report", "--items", "30", "--models", "gpt-4o", "--format", "json")
     plan = json.loads(result.stdout)["plan"]
     # 2 failed of 10 billed attempts (the 429 is not billed): 0.2, at the one size measured and, assumed, beside it
     # successful inputs 1000..1070 in steps of 10: mean 1035
     # output per item 100..170 in steps of 10: mean 135
-    assert (plan["failure_rate"], plan["prompt_tokens"], plan["item_output_tokens"]) == ({"2": 0.2, "3": 0.2, "4": 0.2}, 1035, 135)
+    assert (plan["failure_rate"], plan["prompt_tokens"], plan["item_output_tokens"]) == (
+        {"2": 0.2, "3": 0.2, "4": 0.2},
+        1035,
+        135,
+    )
     assert plan["batch_sizes"] == [2, 3, 4] and plan["batch_api"] == [False, True]
     assert "Measured from 10 calls of report" in result.stderr and "Sizes 2 and 4 have no calls" in result.stderr
     assert run("estimate", "--from-store", "nothing").exit_code == 1
@@ -181,8 +211,12 @@ def test_long_context_rates_are_per_request_in_plans_and_batch_files(tmp_path):
     # 300 small requests of one word each never reach 272k, though together they do not either: each is billed at
     # 2.50 in and 15 out; a message costs 3 + its role "user" (1) + "hi" (1), plus 3 to prime the reply = 8 tokens
     path = tmp_path / "requests.jsonl"
-    line = {"custom_id": "r", "method": "POST", "url": "/v1/chat/completions",
-            "body": {"model": "gpt-5.4-2026-03-05", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1000}}
+    line = {
+        "custom_id": "r",
+        "method": "POST",
+        "url": "/v1/chat/completions",
+        "body": {"model": "gpt-5.4-2026-03-05", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 1000},
+    }
     path.write_text("".join(json.dumps({**line, "custom_id": f"r{i}"}) + "\n" for i in range(300)))
     [row] = json.loads(ok("estimate", path, "-f", "json").stdout)["models"]
     assert row["input_tokens"] == 300 * 8
@@ -191,6 +225,7 @@ def test_long_context_rates_are_per_request_in_plans_and_batch_files(tmp_path):
 
 
 # --- Batch plans as they are run -----------------------------------------------------------------------------------
+
 
 def thirty_orders(*more: str) -> dict:
     return scenarios(PLAN, "--models", "gpt-4o", "--orders", "30", "--tier", "2", *more)

@@ -35,14 +35,17 @@ CASES = {
     "report": ["report", "sample_data", "--plan", "sample_data/plans/large_report.toml", "--output", "-"],
 }
 # formats left out, and why
-LEFT_OUT = {("report", "html"): "its page holds SVG drawn by matplotlib, which differs between its versions "
-                                 "(test_report checks the page in a real browser)",
+LEFT_OUT = {
+    ("report", "html"): "its page holds SVG drawn by matplotlib, which differs between its versions "
+    "(test_report checks the page in a real browser)",
 }
 SKIPPED = {"pull": "needs a server (test_pull checks its output)"}
 # what differs from run to run: the time of an ingest, the folder of the test's store
-MASKS = [(re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"), "<ingested at>"),
-         (re.compile(r"/[^ │|,\"'<>]*/golden\.duckdb"), "<store>"),
-         (re.compile(re.escape(str(REPO))), "<repo>")]  # JSON and CSV keep stored paths: absolute
+MASKS = [
+    (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"), "<ingested at>"),
+    (re.compile(r"/[^ │|,\"'<>]*/golden\.duckdb"), "<store>"),
+    (re.compile(re.escape(str(REPO))), "<repo>"),
+]  # JSON and CSV keep stored paths: absolute
 
 
 def formats_of(command: str) -> list[str]:

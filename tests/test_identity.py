@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,7 +52,7 @@ def test_a_bad_line_fixed_in_place_is_stored_once(tmp_path):
     good = events(0, 50)
     log = write_structlog(tmp_path / "app.log", JSON, good)
     lines = log.read_text().splitlines()
-    broken = lines[:9] + [lines[9][:25]] + lines[10:]  # line 10 cut short
+    broken = [*lines[:9], lines[9][:25], *lines[10:]]  # line 10 cut short
     log.write_text("\n".join(broken) + "\n")
     assert ok_json("ingest", log, "--skip-bad")["files"][0]["rows"] == 49
     log.write_text("\n".join(lines) + "\n")  # fixed, as the error message advises
@@ -82,7 +82,7 @@ def test_lines_appended_during_an_ingest_are_read_once(tmp_path):
             grown.append(True)
 
     store = Store("costcap.duckdb", prices.catalog(), create=True)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     [first] = ingest(store, Request([str(log)], "auto", Options(now=now)), writer_appends)
     store.close()
     assert first.rows == 100  # what was hashed and sized, no more
@@ -199,7 +199,7 @@ def test_a_growing_log_of_identical_lines_keeps_every_line(tmp_path):
             grown.append(True)
 
     store = Store("costcap.duckdb", prices.catalog(), create=True)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     [first] = ingest(store, Request([str(log)], "auto", Options(now=now)), writer_appends)
     store.close()
     assert first.rows == 100

@@ -64,9 +64,9 @@ def test_usage_2026_header_with_empty_bucket(tmp_path):
     [f] = ok_json("ingest", write(tmp_path, "u.csv", USAGE_2026))["files"]
     assert (f["kind"], f["rows"], f["skipped"], f["unpriced"]) == ("usage-csv", 1, 1, 0)
     assert spend(f) == USAGE_2026_USD
-    assert store_rows("SELECT requests, input_tokens, output_tokens, batch, tier, CAST(bucket_start AS VARCHAR) FROM usage") == [
-        (4, 31422, 29, False, "default", "2026-08-31 00:00:00")
-    ]
+    assert store_rows(
+        "SELECT requests, input_tokens, output_tokens, batch, tier, CAST(bucket_start AS VARCHAR) FROM usage"
+    ) == [(4, 31422, 29, False, "default", "2026-08-31 00:00:00")]
 
 
 def test_usage_2025_header_with_spreadsheet_false(tmp_path):
@@ -120,7 +120,9 @@ def test_cost_export_with_quoted_line_item_and_api_source(tmp_path):
         "proj_a,org-fixture,Proj A,Org A,someone@example.com,\n"
     )
     ok_json("ingest", write(tmp_path, "c.csv", text))
-    assert store_rows("SELECT line_item, project_id, quantity FROM costs") == [("gpt-5-nano, input_tokens", "proj_a", 1000.0)]
+    assert store_rows("SELECT line_item, project_id, quantity FROM costs") == [
+        ("gpt-5-nano, input_tokens", "proj_a", 1000.0)
+    ]
 
 
 def test_cost_export_2025_ten_columns(tmp_path):
@@ -201,8 +203,10 @@ def test_a_usage_bucket_never_takes_the_long_context_rates(tmp_path):
     # 1,000 small gpt-5.4 requests in one day: 5M input (1M cached), 500k output. A bucket cannot tell request sizes,
     # so the >272k rule (per request) does not apply: 4M x 2.50 + 1M x 0.25 + 0.5M x 15 = 10 + 0.25 + 7.5 = $17.75
     head = USAGE_2026.splitlines()[0]
-    row = ("1793491200,1793577600,2026-11-01T00:00:00+00:00,2026-11-02T00:00:00+00:00,proj_a,1000.0,user-a,key_a,"
-           "gpt-5.4-2026-03-05,False,default,,5000000.0,500000.0,1000000.0,0.0,4000000.0,4000000.0,500000.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0")
+    row = (
+        "1793491200,1793577600,2026-11-01T00:00:00+00:00,2026-11-02T00:00:00+00:00,proj_a,1000.0,user-a,key_a,"
+        "gpt-5.4-2026-03-05,False,default,,5000000.0,500000.0,1000000.0,0.0,4000000.0,4000000.0,500000.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0"
+    )
     [f] = ok_json("ingest", write(tmp_path, "u.csv", head + "\n" + row + "\n"))["files"]
     assert spend(f) == Decimal("17.75")
 

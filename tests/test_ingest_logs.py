@@ -63,7 +63,9 @@ def test_every_structlog_renderer_gives_the_same_calls(tmp_path, renderer):
 
 @pytest.mark.parametrize("renderer", ["json", "keyvalue", "logfmt", "console"])
 def test_stdlib_processor_formatter_output(tmp_path, renderer):
-    path = write_stdlib_structlog(tmp_path / "std.log", RENDERERS[renderer], EVENTS, noise='HTTP Request: POST "HTTP/1.1 200 OK"')
+    path = write_stdlib_structlog(
+        tmp_path / "std.log", RENDERERS[renderer], EVENTS, noise='HTTP Request: POST "HTTP/1.1 200 OK"'
+    )
     [f] = ok_json("ingest", path)["files"]
     assert (f["rows"], f["skipped"]) == (2, 2)
     assert spend(f) == EVENTS_USD
@@ -71,7 +73,9 @@ def test_stdlib_processor_formatter_output(tmp_path, renderer):
 
 def test_json_after_a_stdlib_prefix(tmp_path):
     path = tmp_path / "prefixed.log"
-    record = json.dumps({"batch_type": "daily", "model": "gpt-4o-2024-08-06", "prompt_tokens": 812, "completion_tokens": 1450})
+    record = json.dumps(
+        {"batch_type": "daily", "model": "gpt-4o-2024-08-06", "prompt_tokens": 812, "completion_tokens": 1450}
+    )
     path.write_text(f"2026-11-22 19:45:03,668 INFO worker.batch {record}\n")
     [f] = ok_json("ingest", path)["files"]
     # 812 x $2.50 + 1,450 x $10 = 2,030 + 14,500 = 16,530 per 1M
@@ -79,7 +83,15 @@ def test_json_after_a_stdlib_prefix(tmp_path):
 
 
 def test_report_pipeline_log_without_model_needs_model_flag(tmp_path):
-    lines = [{"event": "token_usage", "batch_type": "daily", "prompt_tokens": 812, "completion_tokens": 1450, "total_tokens": 2262}]
+    lines = [
+        {
+            "event": "token_usage",
+            "batch_type": "daily",
+            "prompt_tokens": 812,
+            "completion_tokens": 1450,
+            "total_tokens": 2262,
+        }
+    ]
     path = write_structlog(tmp_path / "worker.log", structlog.dev.ConsoleRenderer(colors=False), lines * 2)
     result = run("ingest", path)
     assert result.exit_code == 1
@@ -139,7 +151,10 @@ def test_reingest_is_idempotent_and_appended_lines_come_in_once(tmp_path):
     [f] = ok_json("ingest", path)["files"]
     assert (f["status"], f["rows"]) == ("unchanged", 0) and totals() == before
     with open(path, "a") as fh:
-        fh.write(json.dumps({"model": "gpt-4o-mini", "prompt_tokens": 100, "completion_tokens": 10, "feature": "late"}) + "\n")
+        fh.write(
+            json.dumps({"model": "gpt-4o-mini", "prompt_tokens": 100, "completion_tokens": 10, "feature": "late"})
+            + "\n"
+        )
     [f] = ok_json("ingest", path)["files"]
     assert (f["status"], f["rows"]) == ("appended", 1)
     assert totals() == (3, before[1] + 100, before[2] + 10)
@@ -149,7 +164,7 @@ def test_reingest_is_idempotent_and_appended_lines_come_in_once(tmp_path):
 
 def test_request_ids_are_never_counted_twice(tmp_path):
     first = write_structlog(tmp_path / "a.log", RENDERERS["json"], EVENTS)
-    second = write_structlog(tmp_path / "b.log", RENDERERS["logfmt"], EVENTS + [EVENTS[0]])
+    second = write_structlog(tmp_path / "b.log", RENDERERS["logfmt"], [*EVENTS, EVENTS[0]])
     ok("ingest", first)
     [f] = ok_json("ingest", second)["files"]
     assert (f["rows"], f["duplicates"]) == (0, 3)
@@ -162,7 +177,10 @@ def test_a_bad_line_rejects_the_whole_ingest(tmp_path):
     bad.write_text(good.read_text() + '{"model": "gpt-4o", "prompt_tokens": 12, "completion_tok\n')
     result = run("ingest", good, bad)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {bad}:4: the line is not valid JSON: cut short or corrupted (fix or delete that line, or pass --skip-bad to pass over bad lines)\n"
+    assert (
+        result.stderr
+        == f"Error: {bad}:4: the line is not valid JSON: cut short or corrupted (fix or delete that line, or pass --skip-bad to pass over bad lines)\n"
+    )
     assert result.stdout == "" and not (tmp_path / "costcap.duckdb").exists()  # rolled back: no store left behind
 
 
@@ -227,7 +245,9 @@ def test_batch_output_is_priced_at_half(tmp_path):
     assert (f["kind"], f["rows"], f["unpriced"]) == ("batch-output", 4, 0)
     # chat: 24 x $0.075 + 8 x $0.30 = 1.8 + 2.4 = 4.2 per 1M; responses: half of $0.0002832 = $0.0001416
     assert spend(f) == Decimal("0.0000042") + Decimal("0.0001416")
-    assert store_rows("SELECT custom_id, feature, tier, status, status_code, input_tokens FROM calls ORDER BY line") == [
+    assert store_rows(
+        "SELECT custom_id, feature, tier, status, status_code, input_tokens FROM calls ORDER BY line"
+    ) == [
         ("request-1", None, "batch", "ok", 200, 24),
         ("r-2", "nightly", "batch", "ok", 200, 1200),
         ("request-3", None, "batch", "error", None, 0),
@@ -270,7 +290,10 @@ def test_unreadable_files_are_one_line_errors(tmp_path):
     prose = tmp_path / "notes.txt"
     prose.write_text("just some words\nand more words\n")
     refused = run("ingest", prose)
-    assert refused.exit_code == 1 and "text with no JSON, key=value or console log lines, which is no input" in refused.stderr
+    assert (
+        refused.exit_code == 1
+        and "text with no JSON, key=value or console log lines, which is no input" in refused.stderr
+    )
 
 
 def test_store_in_use_by_another_process(tmp_path):

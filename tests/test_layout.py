@@ -19,9 +19,10 @@ from costcap.store import Store
 
 # The core: every module of the package but the CLI's own (main, commands, output) and the start-up shim.
 UI = ("costcap.main", "costcap.commands", "costcap.output", "costcap.entry", "costcap.__main__")
-CORE = sorted(
-    m.name for m in pkgutil.walk_packages(costcap.__path__, "costcap.") if not m.name.startswith(UI)
-) + ["costcap"]
+CORE = [
+    *sorted(m.name for m in pkgutil.walk_packages(costcap.__path__, "costcap.") if not m.name.startswith(UI)),
+    "costcap",
+]
 
 
 def test_the_core_list_is_derived_and_not_empty():
@@ -85,8 +86,10 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in
-        store.composed("CREATE TEMP TABLE incoming_records (source_id INTEGER, document_id INTEGER, line BIGINT, "
-                       "item INTEGER, record VARCHAR, partition VARCHAR)")
+        store.composed(
+            "CREATE TEMP TABLE incoming_records (source_id INTEGER, document_id INTEGER, line BIGINT, "
+            "item INTEGER, record VARCHAR, partition VARCHAR)"
+        )
         # the audit's scope tables first: they are what its queries read; a plan before the moves it plans
         for name in sorted(sql.names(), key=lambda n: (not n.startswith("audit/scope_"), "/plan_" not in n, n)):
             text = sql.load(name)

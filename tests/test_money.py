@@ -75,7 +75,9 @@ def test_gpt_5_6_luna_before_and_after_the_cut(tmp_path):
 
 def test_a_fine_tuned_gpt_4o_mini_call_bills_at_fine_tuned_rates(tmp_path):
     # ft:gpt-4o-mini-2024-07-18: 0.30 in / 0.15 cached / 1.20 out. 800 x 0.3 + 200 x 0.15 + 100 x 1.2 = 390 / 1M
-    doc = attributed(tmp_path, call("ft:gpt-4o-mini-2024-07-18:acme::tags01", "2026-11-02", 1000, 100, cached_tokens=200))
+    doc = attributed(
+        tmp_path, call("ft:gpt-4o-mini-2024-07-18:acme::tags01", "2026-11-02", 1000, 100, cached_tokens=200)
+    )
     assert usd(doc) == Decimal("0.00039")
     assert doc["unpriced"]["calls"] == 0
 
@@ -124,20 +126,95 @@ def test_long_context_of_the_launch_period_per_request():
 
 # Ids a 2026 usage export plausibly holds: chat snapshots and aliases, fine-tunes, audio, realtime, search, image,
 # speech, transcription, embeddings and moderation models, and legacy ids still seen.
-EXPORT_IDS = """
-gpt-4o gpt-4o-2024-05-13 gpt-4o-2024-08-06 gpt-4o-2024-11-20 gpt-4o-mini gpt-4o-mini-2024-07-18 chatgpt-4o-latest
-gpt-4.1 gpt-4.1-2025-04-14 gpt-4.1-mini gpt-4.1-mini-2025-04-14 gpt-4.1-nano gpt-4.1-nano-2025-04-14 gpt-4-turbo
-gpt-4 gpt-3.5-turbo gpt-3.5-turbo-0125 o1 o1-mini o1-preview o1-pro o3 o3-mini o3-pro o4-mini o3-deep-research
-o4-mini-deep-research gpt-4.5-preview codex-mini-latest computer-use-preview gpt-5 gpt-5-2025-08-07 gpt-5-mini
-gpt-5-nano gpt-5-pro gpt-5-codex gpt-5-chat-latest gpt-5.1 gpt-5.1-codex gpt-5.2 gpt-5.2-pro gpt-5.4 gpt-5.4-mini
-gpt-5.4-nano gpt-5.4-pro gpt-5.5 gpt-5.5-pro gpt-5.6 gpt-5.6-sol gpt-5.6-terra gpt-5.6-luna gpt-6-astra gpt-6-sol
-gpt-6-luna gpt-6.1-sol gpt-6.1-terra ft:gpt-4o-mini-2024-07-18:acme::tags01 ft:gpt-4o-2024-08-06:acme:x:1
-ft:gpt-4.1-mini-2025-04-14:acme::2 ft:gpt-3.5-turbo-0125:acme::3 gpt-realtime gpt-realtime-mini
-gpt-4o-realtime-preview gpt-4o-mini-realtime-preview gpt-audio gpt-audio-mini gpt-4o-audio-preview
-gpt-4o-search-preview gpt-4o-mini-search-preview gpt-5-search-api gpt-image-1 gpt-image-1-mini gpt-image-1.5
-gpt-image-2 dall-e-2 dall-e-3 tts-1 tts-1-hd gpt-4o-mini-tts whisper-1 gpt-4o-transcribe gpt-4o-mini-transcribe
-text-embedding-3-small text-embedding-3-large text-embedding-ada-002 omni-moderation-latest text-moderation-latest
-""".split()
+EXPORT_IDS = [
+    "gpt-4o",
+    "gpt-4o-2024-05-13",
+    "gpt-4o-2024-08-06",
+    "gpt-4o-2024-11-20",
+    "gpt-4o-mini",
+    "gpt-4o-mini-2024-07-18",
+    "chatgpt-4o-latest",
+    "gpt-4.1",
+    "gpt-4.1-2025-04-14",
+    "gpt-4.1-mini",
+    "gpt-4.1-mini-2025-04-14",
+    "gpt-4.1-nano",
+    "gpt-4.1-nano-2025-04-14",
+    "gpt-4-turbo",
+    "gpt-4",
+    "gpt-3.5-turbo",
+    "gpt-3.5-turbo-0125",
+    "o1",
+    "o1-mini",
+    "o1-preview",
+    "o1-pro",
+    "o3",
+    "o3-mini",
+    "o3-pro",
+    "o4-mini",
+    "o3-deep-research",
+    "o4-mini-deep-research",
+    "gpt-4.5-preview",
+    "codex-mini-latest",
+    "computer-use-preview",
+    "gpt-5",
+    "gpt-5-2025-08-07",
+    "gpt-5-mini",
+    "gpt-5-nano",
+    "gpt-5-pro",
+    "gpt-5-codex",
+    "gpt-5-chat-latest",
+    "gpt-5.1",
+    "gpt-5.1-codex",
+    "gpt-5.2",
+    "gpt-5.2-pro",
+    "gpt-5.4",
+    "gpt-5.4-mini",
+    "gpt-5.4-nano",
+    "gpt-5.4-pro",
+    "gpt-5.5",
+    "gpt-5.5-pro",
+    "gpt-5.6",
+    "gpt-5.6-sol",
+    "gpt-5.6-terra",
+    "gpt-5.6-luna",
+    "gpt-6-astra",
+    "gpt-6-sol",
+    "gpt-6-luna",
+    "gpt-6.1-sol",
+    "gpt-6.1-terra",
+    "ft:gpt-4o-mini-2024-07-18:acme::tags01",
+    "ft:gpt-4o-2024-08-06:acme:x:1",
+    "ft:gpt-4.1-mini-2025-04-14:acme::2",
+    "ft:gpt-3.5-turbo-0125:acme::3",
+    "gpt-realtime",
+    "gpt-realtime-mini",
+    "gpt-4o-realtime-preview",
+    "gpt-4o-mini-realtime-preview",
+    "gpt-audio",
+    "gpt-audio-mini",
+    "gpt-4o-audio-preview",
+    "gpt-4o-search-preview",
+    "gpt-4o-mini-search-preview",
+    "gpt-5-search-api",
+    "gpt-image-1",
+    "gpt-image-1-mini",
+    "gpt-image-1.5",
+    "gpt-image-2",
+    "dall-e-2",
+    "dall-e-3",
+    "tts-1",
+    "tts-1-hd",
+    "gpt-4o-mini-tts",
+    "whisper-1",
+    "gpt-4o-transcribe",
+    "gpt-4o-mini-transcribe",
+    "text-embedding-3-small",
+    "text-embedding-3-large",
+    "text-embedding-ada-002",
+    "omni-moderation-latest",
+    "text-moderation-latest",
+]
 
 
 def test_the_catalog_prices_95_percent_of_the_ids_an_export_holds():
@@ -255,10 +332,12 @@ def test_audio_tokens_of_a_model_without_audio_rates_are_unpriced(tmp_path):
 def test_per_capability_exports_are_read_by_their_name(tmp_path):
     header = "start_time,end_time,start_time_iso,end_time_iso,project_id,user_id,api_key_id,model,num_model_requests,input_tokens\n"
     (tmp_path / "embeddings_usage_2026-11-02_2026-11-02.csv").write_text(
-        header + f"{DAY},{DAY + 86400},,,proj_a,,,text-embedding-3-large,4.0,2000000.0\n")  # 2M x 0.13 = $0.26
+        header + f"{DAY},{DAY + 86400},,,proj_a,,,text-embedding-3-large,4.0,2000000.0\n"
+    )  # 2M x 0.13 = $0.26
     (tmp_path / "images_usage_2026-11-02_2026-11-02.csv").write_text(
         "start_time,end_time,project_id,model,num_model_requests,size,source,images\n"
-        f"{DAY},{DAY + 86400},proj_a,dall-e-2,3.0,512x512,image.generation,3.0\n")  # 3 x $0.018 = $0.054
+        f"{DAY},{DAY + 86400},proj_a,dall-e-2,3.0,512x512,image.generation,3.0\n"
+    )  # 3 x $0.018 = $0.054
     doc = ok_json("ingest", tmp_path, "--skip-bad")
     spend = {Path(f["file"]).name.split("_usage")[0]: Decimal(f["spend_usd_exact"]) for f in doc["files"]}
     assert spend == {"embeddings": Decimal("0.26"), "images": Decimal("0.054")}
@@ -322,7 +401,9 @@ def test_a_price_file_with_no_usable_entry_is_an_error(tmp_path):
 
 
 def test_costcap_toml_names_a_price_file_for_every_command(tmp_path):
-    (tmp_path / "mine.json").write_text(json.dumps({"models": [{"model": "my-model", "prices": [{"input": "1", "output": "2"}]}]}))
+    (tmp_path / "mine.json").write_text(
+        json.dumps({"models": [{"model": "my-model", "prices": [{"input": "1", "output": "2"}]}]})
+    )
     Path("costcap.toml").write_text('[prices]\nfile = "%s"\n' % (tmp_path / "mine.json"))
     assert ok_json("prices", "my-model")
     counted = ok_json("tokens", "hello", "--model", "gpt-4o")
@@ -354,13 +435,19 @@ WEATHER_MESSAGES = [
 
 def test_tools_are_counted_by_the_cookbook_rule(tmp_path):
     # the OpenAI cookbook's example: 101 prompt tokens on gpt-4o, as its rule and the API both give
-    (tmp_path / "body.json").write_text(json.dumps({"model": "gpt-4o", "messages": WEATHER_MESSAGES, "tools": [WEATHER_TOOL]}))
+    (tmp_path / "body.json").write_text(
+        json.dumps({"model": "gpt-4o", "messages": WEATHER_MESSAGES, "tools": [WEATHER_TOOL]})
+    )
     assert ok_json("tokens", "--messages", str(tmp_path / "body.json"), "--model", "gpt-4o")["tokens"] == 101
 
 
 def test_responses_instructions_and_embeddings_lists_are_counted(tmp_path):
     enc = encoding("o200k_base")
-    body = {"model": "gpt-4o", "instructions": "Answer in French.", "input": [{"role": "user", "content": "Hello there"}]}
+    body = {
+        "model": "gpt-4o",
+        "instructions": "Answer in French.",
+        "input": [{"role": "user", "content": "Hello there"}],
+    }
     (tmp_path / "body.json").write_text(json.dumps(body))
     # two messages (developer instructions, user): 3 each + role + text, plus 3 to prime the reply
     expected = 3 + 3 + sum(len(enc.encode(t)) for t in ("developer", "Answer in French.", "user", "Hello there")) + 3

@@ -12,7 +12,11 @@ HOSTILE = ["[bold red]boom[/]\x1b[31m", "=HYPERLINK(1)", "a|b`c"]
 
 
 def hostile_log(tmp_path):
-    events = [{"feature": name, "model": "gpt-4o-mini", "prompt_tokens": 10, "completion_tokens": 5} for name in HOSTILE for _ in range(10)]
+    events = [
+        {"feature": name, "model": "gpt-4o-mini", "prompt_tokens": 10, "completion_tokens": 5}
+        for name in HOSTILE
+        for _ in range(10)
+    ]
     return write_structlog(tmp_path / "h.log", structlog.processors.JSONRenderer(), events)
 
 
@@ -34,7 +38,7 @@ def test_csv_neutralises_formulas_and_markdown_escapes_pipes(tmp_path):
 
 INVISIBLE = ["rtl\u202eevil", "iso\u2066late\u2069", "zero\u200bwidth", "line\u2028sep"]
 LIVE_MARKDOWN = ["[click](https://evil.example)", "![img](x.png)", "<img src=x onerror=alert(1)>", "www.evil.example"]
-ODD_NAMES = ["caf\u00e9", "emoji \U0001F600", 'quote " and \\ slash', "tab\tname", "rtl\u202eevil"]
+ODD_NAMES = ["caf\u00e9", "emoji \U0001f600", 'quote " and \\ slash', "tab\tname", "rtl\u202eevil"]
 
 
 def named_log(tmp_path, names):

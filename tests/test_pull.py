@@ -14,9 +14,8 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from costcap.endpoints import ENDPOINTS
-
 from conftest import SAMPLE_DATA, ok, ok_json, run
+from costcap.endpoints import ENDPOINTS
 
 SECRET = "sk-admin-TESTKEY-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 USAGE_CSV = SAMPLE_DATA / "completions_usage_2026-11-01_2026-11-07.csv"
@@ -35,7 +34,9 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 url = urlparse(self.path)
-                fake.seen.append({"path": url.path, "query": parse_qs(url.query), "auth": self.headers.get("Authorization")})
+                fake.seen.append(
+                    {"path": url.path, "query": parse_qs(url.query), "auth": self.headers.get("Authorization")}
+                )
                 queue = fake.routes.get(url.path) or [(404, {}, "{}")]
                 if url.path not in fake.routes and url.path.startswith("/v1/organization/usage/"):
                     queue = [(200, {}, page([], None))]  # an endpoint with nothing used in the range
@@ -82,7 +83,9 @@ def buckets(path: Path, to_result) -> list[dict]:
     with open(path, newline="") as fh:
         for row in csv.DictReader(fh):
             start = int(row["start_time"])
-            bucket = days.setdefault(start, {"object": "bucket", "start_time": start, "end_time": int(row["end_time"]), "results": []})
+            bucket = days.setdefault(
+                start, {"object": "bucket", "start_time": start, "end_time": int(row["end_time"]), "results": []}
+            )
             if row.get("model") or row.get("amount_value"):
                 bucket["results"].append(to_result(row))
     return [days[k] for k in sorted(days)]
@@ -145,7 +148,9 @@ def test_pull_then_audit_equals_the_audit_of_the_csv_exports(api):
     assert paths == [("completions", None), ("completions", ["cursor-2"]), *others, ("costs", None), ("costs", None)]
     assert all(s["auth"] == f"Bearer {SECRET}" for s in api.seen)
     first = api.seen[0]["query"]
-    assert first["start_time"] == ["1793491200"] and first["end_time"] == ["1794096000"]  # 2026-11-01 to 2026-11-08 00:00 UTC
+    assert first["start_time"] == ["1793491200"] and first["end_time"] == [
+        "1794096000"
+    ]  # 2026-11-01 to 2026-11-08 00:00 UTC
     assert first["bucket_width"] == ["1d"] and first["limit"] == ["31"]
 
 
@@ -186,7 +191,9 @@ def test_saved_pages_ingest_like_the_exports(api, tmp_path):
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_refused_key_names_the_variable_and_never_the_key(api, status):
-    body = json.dumps({"error": {"message": f"Incorrect API key provided: {SECRET[:10]}...{SECRET[-4:]}", "code": "invalid_api_key"}})
+    body = json.dumps(
+        {"error": {"message": f"Incorrect API key provided: {SECRET[:10]}...{SECRET[-4:]}", "code": "invalid_api_key"}}
+    )
     api.routes["/v1/organization/usage/completions"] = [(status, {}, body)]
     result = run("pull", "--since", "2026-11-01", "--base-url", api.url)
     assert result.exit_code == 1
@@ -251,7 +258,11 @@ def test_a_server_that_trickles_is_given_up_on(api):
     serve_sample_data(api)
     api.trickle = 0.5  # one byte every half second: a read timeout never fires
     result = run("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url, "--timeout", "2")
-    assert result.exit_code == 1 and "no complete answer from http://127.0.0.1" in result.stderr and "within 2 s" in result.stderr
+    assert (
+        result.exit_code == 1
+        and "no complete answer from http://127.0.0.1" in result.stderr
+        and "within 2 s" in result.stderr
+    )
     assert "Traceback" not in result.output
 
 
@@ -283,9 +294,23 @@ def test_an_admin_key_that_is_not_ascii_is_one_line_and_never_shown(api, monkeyp
 def test_a_costs_page_amount_with_36_decimals_is_rounded_not_refused(api):
     serve_sample_data(api)
     amount = "0.643810712345678901234567890123456789"  # the 18 decimals kept: 0.643810712345678901 (next digit 2: down)
-    text = json.dumps({"object": "page", "has_more": False, "next_page": None, "data": [{
-        "object": "bucket", "start_time": 1793491200, "end_time": 1793577600,
-        "results": [{"object": "organization.costs.result", "amount": {"value": amount, "currency": "usd"}}]}]})
+    text = json.dumps(
+        {
+            "object": "page",
+            "has_more": False,
+            "next_page": None,
+            "data": [
+                {
+                    "object": "bucket",
+                    "start_time": 1793491200,
+                    "end_time": 1793577600,
+                    "results": [
+                        {"object": "organization.costs.result", "amount": {"value": amount, "currency": "usd"}}
+                    ],
+                }
+            ],
+        }
+    )
     api.routes["/v1/organization/costs"] = [(200, {}, text.replace(f'"{amount}"', amount))]  # a bare JSON number
     result = ok("pull", "--since", "2026-11-01", "--until", "2026-11-01", "--base-url", api.url)
     assert "rounded the rest half to even" in result.stderr

@@ -23,7 +23,9 @@ def spend(f: dict) -> Decimal:
     return Decimal(f["spend_usd_exact"])
 
 
-def calls(query: str = "SELECT feature, model, input_tokens, cached_tokens, output_tokens, reasoning_tokens FROM calls ORDER BY line"):
+def calls(
+    query: str = "SELECT feature, model, input_tokens, cached_tokens, output_tokens, reasoning_tokens FROM calls ORDER BY line",
+):
     with duckdb.connect("costcap.duckdb", read_only=True) as con:
         return con.execute(query).fetchall()
 
@@ -32,7 +34,16 @@ def test_the_registry_names_every_kind_once_and_the_cli_offers_them():
     assert len(set(readers.KINDS)) == len(readers.KINDS)
     shown = ok("ingest", "--help").stdout
     assert all(kind in shown for kind in ("usage-csv", "batch-object", "otlp-json", "spend-logs-csv"))
-    assert {"structlog", "langchain", "rasa", "autogen", "python-json-logger", "otel", "litellm", "batch-output"} <= set(presets.presets())
+    assert {
+        "structlog",
+        "langchain",
+        "rasa",
+        "autogen",
+        "python-json-logger",
+        "otel",
+        "litellm",
+        "batch-output",
+    } <= set(presets.presets())
 
 
 def test_langchain_usage_metadata_and_token_usage(tmp_path):
@@ -47,7 +58,10 @@ def test_langchain_usage_metadata_and_token_usage(tmp_path):
     assert (f["preset"], f["rows"]) == ("langchain", 2)
     # mini: 488 x 0.15 + 512 x 0.075 + 200 x 0.60 = 73.2 + 38.4 + 120 = 231.6; 4o: 2000 x 2.50 + 100 x 10 = 6000
     assert spend(f) == Decimal("0.0062316")
-    assert calls() == [("qa", "gpt-4o-mini-2024-07-18", 1000, 512, 200, 50), ("qa", "gpt-4o-2024-08-06", 2000, 0, 100, 0)]
+    assert calls() == [
+        ("qa", "gpt-4o-mini-2024-07-18", 1000, 512, 200, 50),
+        ("qa", "gpt-4o-2024-08-06", 2000, 0, 100, 0),
+    ]
 
 
 RASA = {"formatted_response": {"id": "chatcmpl-R4t9", "choices": ["SetSlot(city, Lyon)"], "created": 1791912211,
@@ -58,12 +72,16 @@ RASA_USD = Decimal("0.0008992")
 
 
 def test_rasa_formatted_response_json_and_console(tmp_path):
-    as_json = write_structlog(tmp_path / "rasa.jsonl", JSON, [{"event": "base_litellm_client.formatted_response", **RASA}])
+    as_json = write_structlog(
+        tmp_path / "rasa.jsonl", JSON, [{"event": "base_litellm_client.formatted_response", **RASA}]
+    )
     [f] = ok_json("ingest", as_json)["files"]
     assert (f["preset"], f["rows"], spend(f)) == ("rasa", 1, RASA_USD)
     console = tmp_path / "rasa.log"  # rasa/utils/log_utils.py: a stdlib prefix, then the dict as a Python repr
-    console.write_text("2026-10-12 09:30:11 DEBUG    rasa.shared.providers.llm._base_litellm_client  - "
-                       f"base_litellm_client.formatted_response formatted_response={RASA['formatted_response']!r}\n")
+    console.write_text(
+        "2026-10-12 09:30:11 DEBUG    rasa.shared.providers.llm._base_litellm_client  - "
+        f"base_litellm_client.formatted_response formatted_response={RASA['formatted_response']!r}\n"
+    )
     [g] = ok_json("ingest", console, "--db", tmp_path / "console.duckdb")["files"]
     assert (g["preset"], g["rows"], spend(g)) == ("rasa", 1, RASA_USD)
     # the same response (its id) in both forms, in one store: counted once, and held by both files
@@ -101,7 +119,10 @@ def test_python_json_logger_extra_fields(tmp_path):
     logger = logging.getLogger("app.llm")
     logger.handlers[:], logger.propagate = [handler], False
     logger.setLevel(logging.INFO)
-    logger.info("llm_call", extra={"model_id": "gpt-4o-mini", "prompt_tokens": 1210, "completion_tokens": 96, "call_type": "summary"})
+    logger.info(
+        "llm_call",
+        extra={"model_id": "gpt-4o-mini", "prompt_tokens": 1210, "completion_tokens": 96, "call_type": "summary"},
+    )
     logger.info("Tokens: prompt=512, completion=40, total=552")  # numbers only in the message: no fields, no call
     handler.close()
     [f] = ok_json("ingest", path)["files"]
@@ -137,8 +158,16 @@ def test_opentelemetry_console_exporter_spans(tmp_path):
 def test_otlp_json_traces(tmp_path):
     attributes = [{"key": k, "value": {"intValue": str(v)} if isinstance(v, int) else {"stringValue": v}}
                   for k, v in SPAN_ATTRIBUTES.items()]  # fmt: skip
-    span = {"traceId": "5b8aa5a2d2c872e8321cf37308d69df2", "spanId": "051581bf3cb55c13", "name": "chat gpt-4.1-mini", "kind": 3,
-            "startTimeUnixNano": "1791915603120000000", "endTimeUnixNano": "1791915604905000000", "attributes": attributes, "status": {}}
+    span = {
+        "traceId": "5b8aa5a2d2c872e8321cf37308d69df2",
+        "spanId": "051581bf3cb55c13",
+        "name": "chat gpt-4.1-mini",
+        "kind": 3,
+        "startTimeUnixNano": "1791915603120000000",
+        "endTimeUnixNano": "1791915604905000000",
+        "attributes": attributes,
+        "status": {},
+    }
     request = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "helpdesk"}}]},
                "scopeSpans": [{"scope": {"name": "opentelemetry.instrumentation.openai_v2"}, "spans": [span]}]}]}  # fmt: skip
     path = tmp_path / "traces.jsonl"
@@ -146,7 +175,9 @@ def test_otlp_json_traces(tmp_path):
     [f] = ok_json("ingest", path)["files"]
     assert (f["kind"], f["preset"], f["rows"], spend(f)) == ("otlp-json", "otel", 1, SPAN_USD)
     # 1791915603.12 s = 2026-10-13 18:20:03.12 UTC
-    assert calls("SELECT CAST(ts AS VARCHAR), request_id FROM calls") == [("2026-10-13 18:20:03.12", "051581bf3cb55c13")]
+    assert calls("SELECT CAST(ts AS VARCHAR), request_id FROM calls") == [
+        ("2026-10-13 18:20:03.12", "051581bf3cb55c13")
+    ]
 
 
 SPEND_ROW = {"request_id": "chatcmpl-L1f8", "call_type": "acompletion", "api_key": "88dc28c1f0", "spend": 0.0003336,
@@ -232,22 +263,32 @@ def test_token_keys_no_preset_maps_are_an_error_then_a_field_mapping_reads_them(
     path = tmp_path / "stats.jsonl"
     path.write_text(json.dumps({"model": "gpt-4o", "stats": {"in_tokens": 100, "out_tokens": 10}}) + "\n")
     refused = run("ingest", path)
-    assert refused.exit_code == 1 and "holds token counts (in_tokens, out_tokens)" in refused.stderr and "--preset" in refused.stderr
-    [f] = ok_json("ingest", path, "--field", "input_tokens=stats.in_tokens", "--field", "output_tokens=stats.out_tokens")["files"]
+    assert (
+        refused.exit_code == 1
+        and "holds token counts (in_tokens, out_tokens)" in refused.stderr
+        and "--preset" in refused.stderr
+    )
+    [f] = ok_json(
+        "ingest", path, "--field", "input_tokens=stats.in_tokens", "--field", "output_tokens=stats.out_tokens"
+    )["files"]
     # 100 x 2.50 + 10 x 10 = 350 per 1M: the refused file was not stored, so it can be read again
     assert (f["status"], f["rows"], spend(f)) == ("ingested", 1, Decimal("0.00035"))
 
 
 def test_field_addresses_a_literal_key_with_dots(tmp_path):
     path = tmp_path / "flat.jsonl"
-    path.write_text(json.dumps({"model": "gpt-4o", "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10}) + "\n")
+    path.write_text(
+        json.dumps({"model": "gpt-4o", "gen_ai.usage.input_tokens": 100, "gen_ai.usage.output_tokens": 10}) + "\n"
+    )
     [f] = ok_json("ingest", path, "--field", 'input_tokens="gen_ai.usage.input_tokens"',
                   "--field", 'output_tokens="gen_ai.usage.output_tokens"')["files"]  # fmt: skip
     assert (f["rows"], spend(f)) == (1, Decimal("0.00035"))
 
 
 def test_preset_can_be_forced_and_an_unknown_one_is_one_line(tmp_path):
-    path = write_structlog(tmp_path / "a.log", JSON, [{"model": "gpt-4o", "prompt_tokens": 100, "completion_tokens": 10}])
+    path = write_structlog(
+        tmp_path / "a.log", JSON, [{"model": "gpt-4o", "prompt_tokens": 100, "completion_tokens": 10}]
+    )
     assert ok_json("ingest", path, "--preset", "structlog", "--dry-run")["files"][0]["preset"] == "structlog"
     refused = run("ingest", path, "--preset", "nope")
     assert refused.exit_code == 1 and "neither a preset costcap ships" in refused.stderr
@@ -264,7 +305,10 @@ def test_dry_run_shows_the_mapping_and_first_calls_and_stores_nothing(tmp_path):
     assert (call["input_tokens"], call["output_tokens"], Decimal(call["cost_usd"])) == (2000, 100, Decimal("0.006"))
     assert not (tmp_path / "costcap.duckdb").exists()  # a dry run creates no store
     shown = ok("ingest", path, "--dry-run")
-    assert "input_tokens <- response_metadata.token_usage.prompt_tokens" in shown.stderr and "nothing was stored" in shown.stderr
+    assert (
+        "input_tokens <- response_metadata.token_usage.prompt_tokens" in shown.stderr
+        and "nothing was stored" in shown.stderr
+    )
 
 
 def test_a_bad_value_in_a_json_array_names_the_line_it_starts_on(tmp_path):
@@ -336,7 +380,9 @@ def test_awkward_lines(tmp_path, line, expected):
         assert result.exit_code == 1 and f"{path}:2: " in result.stderr and expected in result.stderr, result.stderr
         return
     assert result.exit_code == 0, result.output
-    found = calls("SELECT feature, model, input_tokens, cached_tokens, output_tokens, CAST(ts AS VARCHAR), status, tier FROM calls")
+    found = calls(
+        "SELECT feature, model, input_tokens, cached_tokens, output_tokens, CAST(ts AS VARCHAR), status, tier FROM calls"
+    )
     assert found == [expected]
 
 
@@ -382,7 +428,9 @@ def test_every_reader_in_the_registry_has_an_example_that_it_claims(tmp_path):
 
 def test_a_field_key_that_differs_from_a_preset_key_only_in_case(tmp_path):
     path = tmp_path / "case.jsonl"
-    path.write_text(json.dumps({"Model": "gpt-4o", "model": "gpt-4o-mini", "prompt_tokens": 10, "completion_tokens": 1}) + "\n")
+    path.write_text(
+        json.dumps({"Model": "gpt-4o", "model": "gpt-4o-mini", "prompt_tokens": 10, "completion_tokens": 1}) + "\n"
+    )
     [f] = ok_json("ingest", path, "--field", "model=Model")["files"]
     # the --field key wins: gpt-4o, 10 x 2.50 + 1 x 10 = 35 per 1M
     assert (f["rows"], spend(f)) == (1, Decimal("0.000035"))

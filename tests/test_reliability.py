@@ -17,7 +17,7 @@ LOG = SAMPLE_DATA / "web_app.jsonl"
 
 def one_line_error(result, *words: str) -> str:
     assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert ("Traceback" not in result.output and result.exception is None) or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
     assert all(w in lines[0] for w in words), lines[0]
@@ -75,7 +75,9 @@ def test_unicode_line_separators_inside_values_are_kept_as_written(tmp_path):
               "num_model_requests": 1, "model": "gpt-4o-mini-2024-07-18", "project_id": name}  # fmt: skip
     bucket = {"object": "bucket", "start_time": 1793491200, "end_time": 1793577600, "results": [result]}
     page = json.dumps({"object": "page", "data": [bucket], "has_more": False, "next_page": None}, ensure_ascii=False)
-    (tmp_path / "pages.jsonl").write_text(page + "\n" + page.replace("1793491200", "1793404800") + "\n", encoding="utf-8")
+    (tmp_path / "pages.jsonl").write_text(
+        page + "\n" + page.replace("1793491200", "1793404800") + "\n", encoding="utf-8"
+    )
     ok("ingest", tmp_path / "pages.jsonl")
     con = duckdb.connect("costcap.duckdb", read_only=True)
     assert con.execute("SELECT DISTINCT project_id FROM usage").fetchall() == [(name,)]

@@ -28,7 +28,7 @@ def leaks(*texts: str | bytes, secret: str = SECRET) -> bool:
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Serves BODY to the user costcap / SECRET; 500 on /broken."""
 
-    def do_GET(self):  # noqa: N802 (the http.server name)
+    def do_GET(self):
         expected = "Basic " + base64.b64encode(f"costcap:{SECRET}".encode()).decode()
         if self.path.startswith("/broken"):
             self.send_response(500)
@@ -81,6 +81,7 @@ def quick_network(folder: Path) -> None:
 
 
 # --- secrets ------------------------------------------------------------------------------------------------------
+
 
 def test_an_http_url_with_a_password_and_a_signed_query_is_read_and_neither_is_shown_or_stored(tmp_path, web):
     url = f"http://costcap:{SECRET}@{web}/logs/app.jsonl?signature={SECRET}x&expires=1"
@@ -152,6 +153,7 @@ def test_the_admin_key_is_masked_wherever_it_would_show(monkeypatch, capsys):
 
 # --- output paths -------------------------------------------------------------------------------------------------
 
+
 def test_a_link_planted_at_the_reports_temporary_name_is_never_written_through(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
@@ -182,6 +184,7 @@ def test_output_dash_writes_the_page_to_stdout(tmp_path):
 
 
 # --- walks ----------------------------------------------------------------------------------------------------------
+
 
 def looping_tree(root: Path) -> Path:
     """A folder holding one log and two links back to itself (and one to its parent): 2^40 paths for a naive walk."""
@@ -241,6 +244,7 @@ def test_many_small_files_are_each_their_own_source(tmp_path):
 
 # --- waits ----------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("scheme", ["http", "s3"])
 def test_a_server_that_never_answers_is_given_up_on_in_one_line(tmp_path, silent_server, scheme):
     quick_network(tmp_path)
@@ -254,6 +258,7 @@ def test_a_server_that_never_answers_is_given_up_on_in_one_line(tmp_path, silent
 
 
 # --- the store's life -----------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def store(tmp_path) -> Path:
@@ -294,7 +299,9 @@ def test_a_store_cut_short_is_one_line(store, size):
 def test_a_read_only_store_is_said_to_be_read_only_and_can_still_be_read(store, tmp_path):
     store.chmod(0o444)
     try:
-        refused = without_root_powers(*costcap_command(), "ingest", str(SAMPLE_DATA / "batch_output.jsonl"), "--db", str(store))
+        refused = without_root_powers(
+            *costcap_command(), "ingest", str(SAMPLE_DATA / "batch_output.jsonl"), "--db", str(store)
+        )
         audited = without_root_powers(*costcap_command(), "audit", "--db", str(store), "-f", "json")
     finally:
         store.chmod(0o644)
@@ -316,7 +323,10 @@ def test_a_dry_run_never_creates_upgrades_or_writes_a_store(store, tmp_path):
 
 def test_an_ingest_that_stores_nothing_leaves_no_new_store(tmp_path):
     (tmp_path / "notes.log").write_text("just words\n")
-    for args in (["ingest", tmp_path / "notes.log"], ["ingest", SAMPLE_DATA.parent / "tests" / "bad_inputs" / "log_nan_tokens.jsonl"]):
+    for args in (
+        ["ingest", tmp_path / "notes.log"],
+        ["ingest", SAMPLE_DATA.parent / "tests" / "bad_inputs" / "log_nan_tokens.jsonl"],
+    ):
         run(*args, "--db", tmp_path / "fresh.duckdb")
         assert not (tmp_path / "fresh.duckdb").exists()
     done = run("audit", "--db", tmp_path / "fresh.duckdb")
@@ -324,6 +334,7 @@ def test_an_ingest_that_stores_nothing_leaves_no_new_store(tmp_path):
 
 
 # --- Ctrl-C ---------------------------------------------------------------------------------------------------------
+
 
 def test_an_interrupt_after_a_forget_landed_says_so(store, monkeypatch):
     from costcap import output
@@ -351,6 +362,7 @@ def test_an_interrupt_during_an_ingest_says_nothing_was_stored(store, monkeypatc
 
 
 # --- user mistakes that were tracebacks -----------------------------------------------------------------------------
+
 
 def test_a_nul_in_a_path_in_the_configuration_is_one_line(tmp_path, monkeypatch):
     monkeypatch.delenv("COSTCAP_DB")  # so that [store] path is what names the store

@@ -49,7 +49,12 @@ def test_a_glob_reads_each_matching_archive_as_its_own_source(tmp_path):
 
 
 def test_hive_partitioned_parquet_is_read_with_its_partition_keys_as_fields(tmp_path):
-    rows = [call(day, i, feature) for day in ("2026-11-03", "2026-11-04") for feature in ("daily", "weekly") for i in range(2)]
+    rows = [
+        call(day, i, feature)
+        for day in ("2026-11-03", "2026-11-04")
+        for feature in ("daily", "weekly")
+        for i in range(2)
+    ]
     table = pa.Table.from_pylist([{**r, "day": r["timestamp"][:10]} for r in rows])
     # the feature lives only in the folder names, as a log shipper partitioning by it writes it
     pq.write_to_dataset(table, str(tmp_path / "lake"), partition_cols=["day", "feature"])
@@ -57,7 +62,10 @@ def test_hive_partitioned_parquet_is_read_with_its_partition_keys_as_fields(tmp_
     files = json.loads(done.stdout)["files"]
     assert len(files) == 4 and {f["kind"] for f in files} == {"parquet"} and sum(f["rows"] for f in files) == 8
     audit = json.loads(ok("audit", "-f", "json").stdout)
-    assert {(r["feature"], r["calls"], r["cost_usd"]) for r in audit["by_feature"]} == {("daily", 4, 0.001133), ("weekly", 4, 0.001133)}
+    assert {(r["feature"], r["calls"], r["cost_usd"]) for r in audit["by_feature"]} == {
+        ("daily", 4, 0.001133),
+        ("weekly", 4, 0.001133),
+    }
     # 4 x $0.0002832 = $0.0011328, rounded to 6 decimals in JSON
     again = json.loads(ok("ingest", str(tmp_path / "lake"), "-f", "json").stdout)["files"]
     assert {f["status"] for f in again} == {"unchanged"}
@@ -67,7 +75,11 @@ def test_a_damaged_parquet_file_is_one_line(tmp_path):
     bad = tmp_path / "x.parquet"
     bad.write_bytes(b"PAR1" + b"\x00" * 64)
     done = run("ingest", str(bad))
-    assert done.exit_code == 1 and "not a readable Parquet file" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert (
+        done.exit_code == 1
+        and "not a readable Parquet file" in done.stderr
+        and len(done.stderr.strip().splitlines()) == 1
+    )
 
 
 def test_logs_in_s3_are_read_by_url_and_glob_with_credentials_never_shown(tmp_path, s3_server):

@@ -88,7 +88,9 @@ def test_strict_plan_from_the_flags():
     result = run("estimate", "--items", "600", "--failure-rate", "1=0.01")
     assert result.exit_code == 1 and "prompt_tokens is missing" in result.stderr
     misspelt = Path("plan.toml")
-    misspelt.write_text((SAMPLE_DATA / "plans" / "large_report.toml").read_text().replace("item_output_tokens", "item_outputs_tokens"))
+    misspelt.write_text(
+        (SAMPLE_DATA / "plans" / "large_report.toml").read_text().replace("item_output_tokens", "item_outputs_tokens")
+    )
     result = run("estimate", str(misspelt))
     assert result.exit_code == 1 and "did you mean item_output_tokens?" in result.stderr
     doc = json.loads(ok("estimate", SAMPLE_DATA / "plans" / "large_report.toml", "--orders", "30", "-f", "json").stdout)
@@ -105,7 +107,9 @@ def test_one_configuration_file_for_every_command(tmp_path, monkeypatch):
     Path("costcap.toml").write_text(
         '[store]\npath = "spend.duckdb"\n[audit]\ntier = 2\nmin_calls = 5\n'
         '[prices]\nfile = "mine.json"\n')  # fmt: skip
-    Path("mine.json").write_text(json.dumps({"models": [{"model": "my-model", "prices": [{"input": "1", "output": "2"}]}]}))
+    Path("mine.json").write_text(
+        json.dumps({"models": [{"model": "my-model", "prices": [{"input": "1", "output": "2"}]}]})
+    )
     ok("ingest", LOGS[0])
     assert Path("spend.duckdb").exists() and not Path("costcap.duckdb").exists()
     assert ok_json("prices", "my-model")  # the price file applies to prices, tokens, audit ...

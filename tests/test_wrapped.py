@@ -17,7 +17,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,7 +44,13 @@ T_EPOCH = 1793887391.512  # the same instant: 2026-11-05 14:03:11.512 UTC (date 
 T_SHOWN = "2026-11-05 14:03:11.512"
 
 # What the application logged, with and without its own time.
-APP = {"event": "llm_call", "feature": "search", "model": "gpt-4o-mini", "prompt_tokens": 1000, "completion_tokens": 100}
+APP = {
+    "event": "llm_call",
+    "feature": "search",
+    "model": "gpt-4o-mini",
+    "prompt_tokens": 1000,
+    "completion_tokens": 100,
+}
 MINI_CALL = ("gpt-4o-mini", 1000, 0, 100, "search")
 
 
@@ -142,7 +148,9 @@ def journald_export(tmp: Path) -> Case:
 def journald_holding_container_line(tmp: Path) -> Case:
     """A journal entry whose MESSAGE is a container runtime's line: the runtime's time is the closer one."""
     cri = f"2026-11-05T14:03:11.512Z stdout F {json.dumps(APP)}"
-    path = lines(tmp / "journal-cri.json", [{"__REALTIME_TIMESTAMP": "1793887399000000", "MESSAGE": cri, "_COMM": "containerd"}])
+    path = lines(
+        tmp / "journal-cri.json", [{"__REALTIME_TIMESTAMP": "1793887399000000", "MESSAGE": cri, "_COMM": "containerd"}]
+    )
     return Case(path, [(*MINI_CALL, T_SHOWN)], MINI_USD)
 
 
@@ -171,12 +179,12 @@ def syslog_5424(tmp: Path) -> Case:
 def syslog_3164_local(tmp: Path) -> Case:
     """RFC 3164 (BSD syslog): local time, no year, logfmt body. Read in the zone --tz names: New York is UTC-5 after
     1 Nov 2026, so 09:03:11 there is 14:03:11 UTC. The year is the latest one in which 5 Nov is not in the future."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     year = today.year if (today.month, today.day) >= (11, 5) else today.year - 1
     body = "event=llm_call model=gpt-4o-mini prompt_tokens=1000 completion_tokens=100 feature=search"
     path = lines(tmp / "messages", [f"<134>Nov  5 09:03:11 worker-1 app[4211]: {body}",
                                     "<134>Nov  5 09:03:12 worker-1 systemd[1]: Started session 4."])  # fmt: skip
-    utc = datetime(year, 11, 5, 9, 3, 11, tzinfo=ZoneInfo("America/New_York")).astimezone(timezone.utc)
+    utc = datetime(year, 11, 5, 9, 3, 11, tzinfo=ZoneInfo("America/New_York")).astimezone(UTC)
     return Case(path, [(*MINI_CALL, utc.strftime("%Y-%m-%d %H:%M:%S"))], MINI_USD, args=("--tz", "America/New_York"))
 
 
@@ -213,7 +221,9 @@ def sdk_repr_in_a_message(tmp: Path) -> Case:
 
     usage = CompletionUsage(prompt_tokens=3300, completion_tokens=100, total_tokens=3400,
                             prompt_tokens_details=PromptTokensDetails(cached_tokens=2048))  # fmt: skip
-    path = lines(tmp / "repr.log", [f"2026-11-05 14:03:11,512+00:00 INFO llm - model=gpt-4o-mini feature=search usage={usage!r}"])
+    path = lines(
+        tmp / "repr.log", [f"2026-11-05 14:03:11,512+00:00 INFO llm - model=gpt-4o-mini feature=search usage={usage!r}"]
+    )
     return Case(path, [("gpt-4o-mini", 3300, 2048, 100, "search", T_SHOWN)], CACHED_MINI_USD)
 
 
@@ -259,11 +269,13 @@ def loguru_serialize(tmp: Path) -> Case:
     from loguru import logger
 
     path = tmp / "loguru.jsonl"
-    fixed = datetime.fromtimestamp(T_EPOCH, tz=timezone.utc)
+    fixed = datetime.fromtimestamp(T_EPOCH, tz=UTC)
     sink = logger.add(path, serialize=True)
     try:
         bound = logger.patch(lambda record: record.update(time=fixed))
-        bound.bind(feature="search", model="gpt-4o-mini", usage={"prompt_tokens": 1000, "completion_tokens": 100}).info("llm_call")
+        bound.bind(feature="search", model="gpt-4o-mini", usage={"prompt_tokens": 1000, "completion_tokens": 100}).info(
+            "llm_call"
+        )
         bound.info("request done in 1.2s")
     finally:
         logger.remove(sink)
@@ -334,7 +346,11 @@ def datadog_logs_api(tmp: Path) -> Case:
         "timestamp": T, "service": "worker", "status": "info", "message": "llm_call", "tags": ["env:prod"],
         "attributes": {"feature": "search", "llm": {"model": "gpt-4o-mini", "usage": {"prompt_tokens": 1000, "completion_tokens": 100}}}}}  # fmt: skip
     path = tmp / "datadog.json"
-    path.write_text(json.dumps({"data": [log], "meta": {"page": {"after": "eyJ"}}, "links": {"next": "https://api.datadoghq.com/x"}}))
+    path.write_text(
+        json.dumps(
+            {"data": [log], "meta": {"page": {"after": "eyJ"}}, "links": {"next": "https://api.datadoghq.com/x"}}
+        )
+    )
     return Case(path, [(*MINI_CALL, T_SHOWN)], MINI_USD)
 
 
@@ -343,7 +359,7 @@ def platform_csv_export(tmp: Path) -> Case:
     path = tmp / "extract-2026-11-05.csv"
     path.write_text(
         "Date,Host,Service,Message,@llm.model,@usage.prompt_tokens,@usage.completion_tokens,@feature\n"
-        f'{T},w1,worker,llm_call,gpt-4o-mini,1000,100,search\n'
+        f"{T},w1,worker,llm_call,gpt-4o-mini,1000,100,search\n"
         '2026-11-05T14:03:12.000Z,w1,worker,"request done",,,,\n'
     )
     return Case(path, [(*MINI_CALL, T_SHOWN)], MINI_USD)
@@ -407,7 +423,10 @@ def otel_console_agent(tmp: Path) -> Case:
                        "gen_ai.usage.input_tokens": 1000, "gen_ai.usage.output_tokens": 100}, T_EPOCH + second)  # fmt: skip
         agent.end(end_time=_ns(T_EPOCH + 2))
         provider.shutdown()
-    calls = [("gpt-4o-mini-2024-07-18", 1000, 0, 100, None, T_SHOWN), ("gpt-4o-mini-2024-07-18", 1000, 0, 100, None, "2026-11-05 14:03:12.512")]
+    calls = [
+        ("gpt-4o-mini-2024-07-18", 1000, 0, 100, None, T_SHOWN),
+        ("gpt-4o-mini-2024-07-18", 1000, 0, 100, None, "2026-11-05 14:03:12.512"),
+    ]
     return Case(path, calls, 2 * MINI_USD, passed_over={"a parent span (its tokens are its children's)": 1})
 
 
@@ -421,7 +440,9 @@ def otlp_openinference(tmp: Path) -> Case:
         agent = tracer.start_span("Agent.run", start_time=_ns(T_EPOCH), attributes={
             "openinference.span.kind": "AGENT", "llm.token_count.prompt": 2890, "llm.token_count.completion": 133})  # fmt: skip
         with trace.use_span(agent, end_on_exit=False):
-            tool = tracer.start_span("lookup_order", start_time=_ns(T_EPOCH), attributes={"openinference.span.kind": "TOOL"})
+            tool = tracer.start_span(
+                "lookup_order", start_time=_ns(T_EPOCH), attributes={"openinference.span.kind": "TOOL"}
+            )
             with trace.use_span(tool, end_on_exit=False):
                 _child(tracer, "ChatCompletion", {"openinference.span.kind": "LLM", "llm.model_name": "gpt-4.1-mini",
                        "llm.provider": "openai", "llm.token_count.prompt": 2890, "llm.token_count.completion": 133,
@@ -441,7 +462,11 @@ def ai_sdk_spans(tmp: Path) -> Case:
     def build(tracer):
         from opentelemetry import trace
 
-        common = {"ai.telemetry.functionId": "support-bot", "ai.model.provider": "openai.chat", "ai.model.id": "gpt-4o-mini"}
+        common = {
+            "ai.telemetry.functionId": "support-bot",
+            "ai.model.provider": "openai.chat",
+            "ai.model.id": "gpt-4o-mini",
+        }
         outer = tracer.start_span("ai.generateText", start_time=_ns(T_EPOCH), attributes={
             **common, "ai.operationId": "ai.generateText", "ai.usage.promptTokens": 2000, "ai.usage.completionTokens": 200})  # fmt: skip
         with trace.use_span(outer, end_on_exit=False):
@@ -531,7 +556,9 @@ def tracebacks_between_records(tmp: Path) -> Case:
         out.write("==== worker 1.4.2 starting ====\n")
         log = structlog.wrap_logger(structlog.PrintLogger(out), processors=[structlog.processors.JSONRenderer()])
         log.info("llm_call", **{k: v for k, v in app(timestamp=T).items() if k != "event"})
-        out.write('Traceback (most recent call last):\n  File "worker.py", line 12, in <module>\n    run()\nValueError: boom\n')
+        out.write(
+            'Traceback (most recent call last):\n  File "worker.py", line 12, in <module>\n    run()\nValueError: boom\n'
+        )
         log.info("llm_call", **{k: v for k, v in app(timestamp="2026-11-05T14:03:12Z").items() if k != "event"})
     return Case(path, [(*MINI_CALL, T_SHOWN), (*MINI_CALL, "2026-11-05 14:03:12")], 2 * MINI_USD)
 
@@ -541,7 +568,12 @@ def chat_stream_chunks(tmp: Path) -> Case:
     last chunk carries usage; the others are not calls."""
     from openai.types.chat import ChatCompletionChunk
 
-    base = {"id": "chatcmpl-9", "object": "chat.completion.chunk", "created": int(T_EPOCH), "model": "gpt-4o-mini-2024-07-18"}
+    base = {
+        "id": "chatcmpl-9",
+        "object": "chat.completion.chunk",
+        "created": int(T_EPOCH),
+        "model": "gpt-4o-mini-2024-07-18",
+    }
     chunks = [
         ChatCompletionChunk(**base, choices=[{"index": 0, "delta": {"role": "assistant", "content": ""}}], usage=None),
         ChatCompletionChunk(**base, choices=[{"index": 0, "delta": {"content": "Hello"}, "finish_reason": "stop"}], usage=None),
@@ -601,7 +633,12 @@ def test_each_shape_gives_the_calls_dollars_and_times_a_person_would(tmp_path, s
     case = SHAPES[shape](tmp_path)
     result = ok("ingest", case.path, *case.args, "--format", "json")
     [f] = json.loads(result.stdout)["files"]
-    assert (f["status"], f["rows"], Decimal(f["spend_usd_exact"]), f["unpriced"]) == ("ingested", len(case.calls), case.usd, 0)
+    assert (f["status"], f["rows"], Decimal(f["spend_usd_exact"]), f["unpriced"]) == (
+        "ingested",
+        len(case.calls),
+        case.usd,
+        0,
+    )
     assert stored() == expected(case)
     for words in case.said:
         assert words in result.stderr
@@ -687,7 +724,11 @@ BIG_LINES = 3000  # ~1 MB a file: past the size where blocks are unwrapped as co
 
 
 def _big_event(n: int) -> dict:
-    return app(prompt_tokens=100 + n % 900, request_id=f"req_{n}", timestamp=None if n % 3 else f"2026-11-05T10:{n % 60:02d}:00Z")
+    return app(
+        prompt_tokens=100 + n % 900,
+        request_id=f"req_{n}",
+        timestamp=None if n % 3 else f"2026-11-05T10:{n % 60:02d}:00Z",
+    )
 
 
 def _big_wrapper_time(n: int) -> str:
@@ -697,7 +738,9 @@ def _big_wrapper_time(n: int) -> str:
 BIG_FORMS = {
     "docker": lambda n, e: json.dumps(docker(e, _big_wrapper_time(n))),
     "cri": lambda n, e: f"{_big_wrapper_time(n)} stdout F {json.dumps(e)}",
-    "shipper holding cri": lambda n, e: json.dumps({"date": 1793887391.5, "log": f"{_big_wrapper_time(n)} stdout F {json.dumps(e)}"}),
+    "shipper holding cri": lambda n, e: json.dumps(
+        {"date": 1793887391.5, "log": f"{_big_wrapper_time(n)} stdout F {json.dumps(e)}"}
+    ),
     "syslog 5424": lambda n, e: f"<134>1 {_big_wrapper_time(n)} host app 7 - - {json.dumps(e)}",
 }
 

@@ -20,20 +20,20 @@ USAGE_KEYS = ("project", "api_key")
 BY_KEYS = CALL_KEYS + USAGE_KEYS
 ALWAYS_SHOWN = ("feature", "model", "day")
 
-UNATTRIBUTED_SHARE = Decimal("0.05")   # a gap above 5% of the bill is a finding
-OVERCLAIM_SHARE = Decimal("0.01")      # logs above the bill by more than rounding
+UNATTRIBUTED_SHARE = Decimal("0.05")  # a gap above 5% of the bill is a finding
+OVERCLAIM_SHARE = Decimal("0.01")  # logs above the bill by more than rounding
 CONCENTRATION_SHARE = Decimal("0.5")
-CONCENTRATION_MIN_FEATURES = 4         # with three features or fewer, the top three are always 100%
+CONCENTRATION_MIN_FEATURES = 4  # with three features or fewer, the top three are always 100%
 SPIKE_FACTOR = 2
-SPIKE_MIN_HISTORY = 3                  # days before one can be called a spike
+SPIKE_MIN_HISTORY = 3  # days before one can be called a spike
 SPIKE_HISTORY = 7
-PIPELINE_SHARE = 0.9                   # calls carrying a batch type or order id: work nobody waits on
+PIPELINE_SHARE = 0.9  # calls carrying a batch type or order id: work nobody waits on
 NIGHT_SHARE = 0.9
-CACHE_MIN_PROMPT = 1024                # prompt caching starts at 1,024 tokens, then in steps of 128
+CACHE_MIN_PROMPT = 1024  # prompt caching starts at 1,024 tokens, then in steps of 128
 CACHE_STEP = 128
-TIERING_MAX_P90 = 300                  # "short" answers
-TIERING_MAX_SPREAD = 0.5               # "uniform": standard deviation under half the mean
-FAR_ABOVE_USE = 2                      # a cap more than twice the recommended one does not cap
+TIERING_MAX_P90 = 300  # "short" answers
+TIERING_MAX_SPREAD = 0.5  # "uniform": standard deviation under half the mean
+FAR_ABOVE_USE = 2  # a cap more than twice the recommended one does not cap
 PACING_SHARE = Decimal("0.8")
 # The smaller model of the same family that a what-if prices large-model work at.
 SMALLER_MODEL = {
@@ -192,8 +192,9 @@ def _add_billed_days(report: Report) -> None:
     billed = report.billed.by_day
     for row in report.breakdowns["day"]:
         day = date.fromisoformat(row["key"]) if row["key"] != "(no time)" else None
-        row["billed_usd"] = billed.get(day)
-        row["unattributed_usd"] = None if day not in billed else billed[day] - (row["cost_usd"] or Decimal(0))
+        amount = billed.get(day) if day is not None else None
+        row["billed_usd"] = amount
+        row["unattributed_usd"] = None if amount is None else amount - (row["cost_usd"] or Decimal(0))
     logged_days = {r["key"] for r in report.breakdowns["day"]}
     for day, amount in sorted(billed.items()):
         if day.isoformat() not in logged_days:
@@ -221,8 +222,12 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     profiles = store.dicts("audit/profile")
     waste = store.dicts("audit/waste")
     found: list[Finding] = []
-    caps = {g.group: g for g in budget.measure(store, budget.Settings(scope=report.settings.scope,
-                                                                      min_calls=report.settings.min_calls)).groups}
+    caps = {
+        g.group: g
+        for g in budget.measure(
+            store, budget.Settings(scope=report.settings.scope, min_calls=report.settings.min_calls)
+        ).groups
+    }
     found += _uncapped_output(caps, profiles)
     found += _truncation(waste, caps)
     found += _retry_waste(store, waste)
@@ -295,8 +300,10 @@ def _truncation_fix(group: budget.Group | None) -> str:
         return f"raise max_tokens ({why}), or ask for shorter answers"
     cap, today = group.recommended_max_tokens, group.current_max_tokens
     if group.raises_cap:
-        return (f"raise max_tokens from {today} to at least {cap} ({group.truncated_calls:,} of {group.calls:,} of this "
-                "feature's answers hit today's cap; `costcap budget` measures it again once they no longer do)")
+        return (
+            f"raise max_tokens from {today} to at least {cap} ({group.truncated_calls:,} of {group.calls:,} of this "
+            "feature's answers hit today's cap; `costcap budget` measures it again once they no longer do)"
+        )
     return f"set max_tokens={cap} (`costcap budget`'s cap for this feature), or ask for shorter answers"
 
 
@@ -328,8 +335,10 @@ def _batch_size_fix(store: Store, feature: str, model: str) -> str:
         return generic
     values, sizes = measured.values, measured.measured_sizes  # compared only where the store measured them
     if len(sizes) < 2:
-        return (f"{generic}; every call used {sizes[0]} items, so the log cannot compare sizes: try a smaller one "
-                f"(`costcap estimate --from-store {feature} --items N --batch-sizes 1,{sizes[0]}`)")
+        return (
+            f"{generic}; every call used {sizes[0]} items, so the log cannot compare sizes: try a smaller one "
+            f"(`costcap estimate --from-store {feature} --items N --batch-sizes 1,{sizes[0]}`)"
+        )
     items = math.lcm(*sizes)
     plan = estimate.Plan(items=items, prompt_tokens=values["prompt_tokens"], item_output_tokens=values["item_output_tokens"],
                          models=[model], batch_sizes=sizes, batch_api=[False],
@@ -338,10 +347,12 @@ def _batch_size_fix(store: Store, feature: str, model: str) -> str:
         found = {s.batch_size: s.cost_per_order_usd / items for s in estimate.scenarios(plan, store.catalog)}
     except CostcapError:
         return generic
-    cheapest = min(found, key=found.get)
+    cheapest = min(found, key=lambda b: found[b])
     others = ", ".join(f"{b}: ${found[b]:.6f}" for b in sorted(found) if b != cheapest)
-    return (f"use {cheapest} items per call: ${found[cheapest]:.6f} per item at its measured failure rate "
-            f"{values['failure_rate'][str(cheapest)]:.1%}, against {others}")
+    return (
+        f"use {cheapest} items per call: ${found[cheapest]:.6f} per item at its measured failure rate "
+        f"{values['failure_rate'][str(cheapest)]:.1%}, against {others}"
+    )
 
 
 def _rate_limited(store: Store, settings: Settings, waste: list[dict], minutes: list[dict]) -> list[Finding]:
@@ -387,7 +398,7 @@ def _pacing(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, tier:
                 PACING_SHARE * Decimal(tpm) / size)  # fmt: skip
     if not candidates:
         return None, None
-    binding = min(candidates, key=candidates.get)
+    binding = min(candidates, key=lambda name: candidates[name])
     return max(1, int(candidates[binding])), binding
 
 
@@ -396,8 +407,10 @@ def _limits_note(rpm_at_429: int | None, limits: tuple | None, tokens_per_call, 
         return " (this model's tier limits are not in costcap)"
     rpm, tpm = limits[0], limits[1]
     if rpm_at_429 and rpm_at_429 < rpm / 10 and (not tokens_per_call or rpm_at_429 * tokens_per_call < tpm / 10):
-        return (f"; the 429s came far below tier {tier}'s limits: check the account's tier ([audit] tier in "
-                "costcap.toml) and other callers of the same key")
+        return (
+            f"; the 429s came far below tier {tier}'s limits: check the account's tier ([audit] tier in "
+            "costcap.toml) and other callers of the same key"
+        )
     return ""
 
 
@@ -415,8 +428,10 @@ def _batch_failures(rows: list[dict]) -> list[Finding]:
 def _reprice(store: Store, wanted: list[tuple[str, str, str | None]], tier: str | None, from_tier: str | None) -> dict:
     if not wanted:
         return {}
-    features, models, targets = (list(x) for x in zip(*wanted))
-    rows = store.dicts("audit/reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier)
+    features, models, targets = (list(x) for x in zip(*wanted, strict=False))
+    rows = store.dicts(
+        "audit/reprice", features=features, models=models, targets=targets, tier=tier, from_tier=from_tier
+    )
     return {(r["feature"], r["model"]): r for r in rows}
 
 
@@ -426,7 +441,7 @@ def _batch_eligible(store: Store, settings: Settings, profiles: list[dict]) -> l
         why = _batch_reason(p, settings)
         if p["sync_calls"] and why:
             reasons[(p["feature"], p["model"])] = why
-    wanted = [(f, m, None) for f, m in reasons]
+    wanted: list[tuple[str, str, str | None]] = [(f, m, None) for f, m in reasons]
     batch = _reprice(store, wanted, tier="batch", from_tier="default")
     flex = _reprice(store, wanted, tier="flex", from_tier="default")
     found = []
@@ -479,9 +494,9 @@ def _family(price_model: str | None) -> str | None:
 
 
 def _model_tiering(store: Store, profiles: list[dict]) -> list[Finding]:
-    wanted = {}
+    wanted: dict = {}
     for p in profiles:
-        smaller = SMALLER_MODEL.get(_family(p["price_model"]))
+        smaller = SMALLER_MODEL.get(_family(p["price_model"]) or "")
         short = p["p90_output"] <= TIERING_MAX_P90 and p["output_spread"] <= TIERING_MAX_SPREAD
         if smaller and short and p["calls"] >= 10 and not p["unpriced_calls"]:
             wanted[(p["feature"], p["model"])] = (smaller, p)
@@ -562,7 +577,7 @@ def _spend_spikes(days: list[dict]) -> list[Finding]:
         by_feature.setdefault(row["feature"], []).append(row)
     for feature, rows in by_feature.items():
         for i, row in enumerate(rows):
-            history = rows[max(0, i - SPIKE_HISTORY):i]
+            history = rows[max(0, i - SPIKE_HISTORY) : i]
             if len(history) < SPIKE_MIN_HISTORY:
                 continue
             spike = _spike(feature, row, history)
@@ -652,12 +667,14 @@ def _unpriced_finding(u: dict) -> Finding:
             evidence=evidence,
         )  # fmt: skip
     return Finding(
-        "unpriced", None, u["model"], None,
+        "unpriced",
+        None,
+        u["model"],
+        None,
         f"no price for {u['model']}: {u['calls']} logged calls and {u['requests']} billed requests are not in the dollar figures",
         "add its price with --prices FILE (costcap or LiteLLM JSON)",
         evidence=evidence,
     )
-
 
 
 @dataclass
@@ -693,7 +710,13 @@ def explain(store: Store, settings: Settings, feature: str | None = None, model:
     total = rows[0]["matching_usd"] if rows else Decimal(0)
     for row in rows:
         del row["matching"], row["matching_usd"]
-    asked = {"feature": feature, "model": model, "day": day.isoformat() if day else None, "finding": finding, "kind": kind}
+    asked = {
+        "feature": feature,
+        "model": model,
+        "day": day.isoformat() if day else None,
+        "finding": finding,
+        "kind": kind,
+    }
     return Explained({k: v for k, v in asked.items() if v is not None}, calls, total or Decimal(0), rows)
 
 

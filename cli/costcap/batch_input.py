@@ -6,6 +6,7 @@ import json
 import math
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from costcap import prices, tokens
 from costcap.errors import CostcapError, InputError
@@ -17,7 +18,9 @@ _OUTPUT_KEYS = ("max_completion_tokens", "max_tokens", "max_output_tokens")
 
 def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, tier: int) -> list[dict]:
     """One row per model: requests, input tokens, output tokens (an upper bound), sync and Batch cost, files, queue fit."""
-    totals = defaultdict(lambda: {"requests": 0, "input": 0, "output": 0, "bytes": 0, "uncounted": {}})
+    totals: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"requests": 0, "input": 0, "output": 0, "bytes": 0, "uncounted": {}}
+    )
     for line_no, raw in _lines(path):
         body = _body(path, line_no, raw)
         model = body.get("model")
@@ -34,8 +37,10 @@ def price_file(path: Path, catalog: prices.Catalog, output_tokens: int | None, t
         t["output"] += request_output
         for price_tier in ("default", "batch"):  # priced per request: long-context rates depend on each one's input
             rates, so_far = catalog.rates(model, tier=price_tier), t.get(price_tier, 0)
-            priced = rates is not None and so_far is not None
-            t[price_tier] = so_far + prices.call_cost(rates, request_input, 0, request_output) if priced else None
+            if rates is None or so_far is None:
+                t[price_tier] = None
+            else:
+                t[price_tier] = so_far + prices.text_cost(rates, request_input, 0, request_output)
     if not totals:
         raise InputError(str(path), None, "the file holds no requests", "point at a Batch API input .jsonl")
     return [_row(model, t, catalog, tier) for model, t in sorted(totals.items())]
@@ -63,10 +68,14 @@ def _body(path: Path, line_no: int, raw: bytes) -> dict:
     try:
         request = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InputError(str(path), line_no, "the line is not valid JSON", "fix the line: one request object per line") from None
+        raise InputError(
+            str(path), line_no, "the line is not valid JSON", "fix the line: one request object per line"
+        ) from None
     body = request.get("body") if isinstance(request, dict) else None
     if not isinstance(body, dict):
-        raise InputError(str(path), line_no, "not a Batch input line (no body)", "each line needs custom_id, method, url and body")
+        raise InputError(
+            str(path), line_no, "not a Batch input line (no body)", "each line needs custom_id, method, url and body"
+        )
     return body
 
 
@@ -77,7 +86,9 @@ def _output_tokens(path: Path, line_no: int, body: dict, fallback: int | None) -
         if isinstance(body.get(key), int):
             return body[key]
     if fallback is None:
-        raise InputError(str(path), line_no, "the request sets no max_tokens", "pass --output-tokens N to assume N per request")
+        raise InputError(
+            str(path), line_no, "the request sets no max_tokens", "pass --output-tokens N to assume N per request"
+        )
     return fallback
 
 

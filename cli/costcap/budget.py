@@ -166,7 +166,11 @@ class Spec:
 
     @property
     def max_tokens(self) -> int:
-        given = {"--words": self.words, "--items": self.items, "--tokens-per-word": self.tokens_per_word}
+        given: dict[str, Decimal | int] = {
+            "--words": self.words,
+            "--items": self.items,
+            "--tokens-per-word": self.tokens_per_word,
+        }
         for flag, value in given.items():
             if not Decimal(value).is_finite() or not 0 < value <= MAX_COUNT:
                 said = "is missing" if value == 0 and flag in ("--words", "--items") else f"is {value}"
@@ -183,7 +187,9 @@ def sample_texts(path: Path) -> list[str]:
         try:
             answers = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
-            raise CostcapError(f"{path}:{getattr(exc, 'lineno', 1)}: not valid JSON (write a list of strings, or one answer per line)") from None
+            raise CostcapError(
+                f"{path}:{getattr(exc, 'lineno', 1)}: not valid JSON (write a list of strings, or one answer per line)"
+            ) from None
         if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
             raise CostcapError(f"{path}: the JSON must be a list of strings")
     else:

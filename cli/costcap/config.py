@@ -44,7 +44,7 @@ def store_path(given: str, default: str) -> str:
         return given
     named = _section(path_for(), "store").get("path")
     if named is not None and (not isinstance(named, str) or "\x00" in named):
-        raise CostcapError(f"{path_for()}: [store] path must be a file name, e.g. path = \"spend.duckdb\"")
+        raise CostcapError(f'{path_for()}: [store] path must be a file name, e.g. path = "spend.duckdb"')
     return str(path_for().parent / named) if named else given
 
 
@@ -52,7 +52,9 @@ def audit_number(directory: Path, key: str, default: int, low: int, high: int) -
     """An [audit] whole number (tier, min_calls) within its bounds."""
     value = _section(path_for(directory), "audit").get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise CostcapError(f"{path_for(directory)}: [audit] {key} = {value!r}: write a whole number from {low} to {high}")
+        raise CostcapError(
+            f"{path_for(directory)}: [audit] {key} = {value!r}: write a whole number from {low} to {high}"
+        )
     return value
 
 
@@ -114,7 +116,7 @@ def batch_features(directory: Path) -> tuple[str, ...]:
     section = _read(path).get("audit", {})
     listed = section.get("batch_features", []) if isinstance(section, dict) else None
     if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
-        raise CostcapError(f"{path}: [audit] batch_features must be a list of feature names, e.g. [\"nightly_digest\"]")
+        raise CostcapError(f'{path}: [audit] batch_features must be a list of feature names, e.g. ["nightly_digest"]')
     return tuple(listed)
 
 
@@ -125,7 +127,7 @@ def prices_file(directory: Path | None = None) -> str | None:
     section = _read(path).get("prices", {})
     named = section.get("file") if isinstance(section, dict) else None
     if section and (not isinstance(named, str) or "\x00" in named):
-        raise CostcapError(f"{path}: [prices] must name a price file, e.g. file = \"litellm_prices.json\"")
+        raise CostcapError(f'{path}: [prices] must name a price file, e.g. file = "litellm_prices.json"')
     return str(path.parent / named) if named else None
 
 
@@ -163,5 +165,5 @@ def _check_keys(path: Path, doc: dict) -> None:
 def _from_file(path: Path) -> dict[str, str]:
     fields = _read(path).get("fields", {})
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        raise CostcapError(f"{path}: [fields] must map field names to key names, e.g. feature = \"component\"")
+        raise CostcapError(f'{path}: [fields] must map field names to key names, e.g. feature = "component"')
     return fields

@@ -26,8 +26,14 @@ class Column:
     table_only: bool = False  # a picture of another column (a share bar): tables only, never CSV
 
 
-def column(key: str, heading: str | None = None, kind: str | None = None, drop: int | None = None, missing: str = "",
-           table_only: bool = False) -> Column:
+def column(
+    key: str,
+    heading: str | None = None,
+    kind: str | None = None,
+    drop: int | None = None,
+    missing: str = "",
+    table_only: bool = False,
+) -> Column:
     """A column whose heading and kind follow from its key unless given: `cost_usd` is money headed "cost"."""
     guessed = _kind_of(key)
     heading = _heading_of(key) if heading is None else heading
@@ -42,8 +48,29 @@ def _kind_of(key: str) -> str:
         return "money"
     if key.endswith(("_rate", "share", "coverage")):
         return "pct"
-    if key.endswith(("tokens", "calls", "rows", "_count", "orders", "requests", "attempts", "bad", "skipped",
-                     "duplicates", "unpriced", "line", "first_line", "p50", "p90", "p99", "max", "items", "batch_size")):
+    if key.endswith(
+        (
+            "tokens",
+            "calls",
+            "rows",
+            "_count",
+            "orders",
+            "requests",
+            "attempts",
+            "bad",
+            "skipped",
+            "duplicates",
+            "unpriced",
+            "line",
+            "first_line",
+            "p50",
+            "p90",
+            "p99",
+            "max",
+            "items",
+            "batch_size",
+        )
+    ):
         return "count"
     if key.endswith(("_from", "_to", "_day", "_on")) or key == "day":
         return "day"

@@ -51,7 +51,7 @@ def _run_app() -> None:
         message = " ".join(exc.format_message().split())
         sys.stderr.write(redact.text(f"Error: {message} (see `{command} --help`)\n"))
         sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
-    except Exception as exc:  # a bug: its traceback, with every secret this run knows taken out
+    except Exception as exc:  # noqa: BLE001  a bug: its traceback, with every secret this run knows taken out
         sys.stderr.write(redact.text("".join(traceback.format_exception(exc))))
         sys.exit(ExitCode.ERROR)
     if isinstance(code, int):

@@ -12,7 +12,6 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
 
 
-
 class CostcapError(Exception):
     """A problem the user can fix: shown as one `Error: ...` line, exit code 1."""
 

@@ -109,7 +109,7 @@ def load_plan(path: Path | None, overrides: dict, catalog: prices.Catalog) -> Pl
             elif section != "failure_rate":
                 raise CostcapError(f"{where}: {section} must be a [{section}] table of key = value lines")
         raw = {**doc.get("plan", {}), **doc.get("candidates", {}), "failure_rate": doc.get("failure_rate", {}),
-               **{k: v for k, v in doc.get("estimate", {}).items()}}  # fmt: skip
+               **dict(doc.get("estimate", {}).items())}  # fmt: skip
     raw.update({k: v for k, v in overrides.items() if v is not None})
     missing = [key for key in REQUIRED if key not in raw]
     if missing:
@@ -131,7 +131,9 @@ def _known(name: str, known: tuple[str, ...], where: str, what: str) -> None:
 
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
-    raise CostcapError(f"{where}: unknown {what.split(' ', 1)[0]} {name!r}{what[len(what.split(' ', 1)[0]):]} ({hint})")
+    raise CostcapError(
+        f"{where}: unknown {what.split(' ', 1)[0]} {name!r}{what[len(what.split(' ', 1)[0]) :]} ({hint})"
+    )
 
 
 def _read_toml(path: Path) -> dict:
@@ -140,7 +142,9 @@ def _read_toml(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         # Python 3.11's TOMLDecodeError has no lineno: the line is at the end of its message
         found = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
-        where, what = (f"{path}:{found.group(1)}", str(exc)[: found.start()].strip()) if found else (str(path), str(exc))
+        where, what = (
+            (f"{path}:{found.group(1)}", str(exc)[: found.start()].strip()) if found else (str(path), str(exc))
+        )
         raise CostcapError(f"{where}: not valid TOML: {what} (write key = value lines, see the README)") from None
     except RecursionError:
         raise CostcapError(f"{path}: nested too deeply to be a plan") from None
@@ -150,14 +154,21 @@ def _checked(raw: dict, where: str, catalog: prices.Catalog) -> Plan:
     plan = Plan(name=str(raw.get("name", "plan")))
     for key in PLAN_INTS:
         if key in raw:
-            setattr(plan, key, _whole(raw[key], key, where, minimum=1 if key in ("items", "orders", "tier", "parallel_orders") else 0))
+            setattr(
+                plan,
+                key,
+                _whole(raw[key], key, where, minimum=1 if key in ("items", "orders", "tier", "parallel_orders") else 0),
+            )
     for key in PLAN_NUMBERS:
         if key in raw:
             setattr(plan, key, _number(raw[key], key, where))
     if not 1 <= plan.tier <= 5:
         raise CostcapError(f"{where}: tier = {plan.tier}: usage tiers run from 1 to 5")
     plan.models = _list(raw.get("models", plan.models), "models", where, str)
-    plan.batch_sizes = [_whole(b, "batch_sizes", where, 1) for b in _list(raw.get("batch_sizes", plan.batch_sizes), "batch_sizes", where, object)]
+    plan.batch_sizes = [
+        _whole(b, "batch_sizes", where, 1)
+        for b in _list(raw.get("batch_sizes", plan.batch_sizes), "batch_sizes", where, object)
+    ]
     plan.batch_api = _list(raw.get("batch_api", plan.batch_api), "batch_api", where, bool)
     plan.failure_rate = _failure_rates(raw.get("failure_rate", {}), where)
     if raw.get("deadline_h") is not None:
@@ -183,8 +194,12 @@ def _whole(value, key: str, where: str, minimum: int = 0) -> int:
 
 def _number(value, key: str, where: str) -> Decimal:
     most = UPPER_BOUNDS.get(key, 10**12)
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)) or not math.isfinite(value) \
-            or not 0 <= value <= most:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, Decimal))
+        or not math.isfinite(value)
+        or not 0 <= value <= most
+    ):
         raise CostcapError(f"{where}: {key} = {value!r}: write a number from 0 to {most:,}")
     return Decimal(str(value))
 
@@ -214,10 +229,14 @@ def _failure_rates(raw, where: str) -> dict[int, Decimal]:
 def _check_candidates(plan: Plan, where: str, catalog: prices.Catalog) -> None:
     for b in plan.batch_sizes:
         if b not in plan.failure_rate:
-            raise CostcapError(f"{where}: failure_rate has no rate for batch size {b} (add `{b} = 0.02` to [failure_rate])")
+            raise CostcapError(
+                f"{where}: failure_rate has no rate for batch size {b} (add `{b} = 0.02` to [failure_rate])"
+            )
     for m in plan.models:
         if catalog.rates(m) is None:
-            raise CostcapError(f"{where}: models: no price for {m!r} today (see `costcap prices`, or add it with --prices)")
+            raise CostcapError(
+                f"{where}: models: no price for {m!r} today (see `costcap prices`, or add it with --prices)"
+            )
 
 
 def scenarios(plan: Plan, catalog: prices.Catalog) -> list[Scenario]:
@@ -240,7 +259,7 @@ def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api:
     caches = not batch_api or rates.cached_listed  # under Batch only where the catalog lists a cached price
     inp, cached, written, out = _order_tokens(plan, calls, attempts, caches)
     per_request = plan.prompt_tokens + b * plan.item_input_tokens  # long-context rates are per request
-    cost = prices.call_cost(rates, inp, cached, out, written, request_input=per_request)
+    cost = prices.text_cost(rates, inp, cached, out, written, request_input=per_request)
     first_only = _first_attempts_cost(plan, rates, calls, caches, per_request)
     timing = _timing(plan, catalog.resolve(model), calls, attempts, f, inp, out, batch_api)
     return Scenario(
@@ -251,7 +270,7 @@ def scenario(plan: Plan, catalog: prices.Catalog, model: str, b: int, batch_api:
 
 def _first_attempts_cost(plan: Plan, rates: prices.Rates, calls: int, caches: bool, per_request: int) -> Decimal:
     inp, cached, written, out = _order_tokens(plan, calls, Decimal(1), caches)
-    return prices.call_cost(rates, inp, cached, out, written, request_input=per_request)
+    return prices.text_cost(rates, inp, cached, out, written, request_input=per_request)
 
 
 def _order_tokens(plan: Plan, calls: int, attempts: Decimal, caches: bool) -> tuple[Decimal, Decimal, Decimal, Decimal]:
@@ -284,7 +303,7 @@ def _timing(plan: Plan, model: str | None, calls: int, attempts: Decimal, f: Dec
         rpm, tpm, _ = limits
         candidates["requests per minute"] = calls * attempts * plan.orders / rpm * 60
         candidates["tokens per minute"] = (inp + out) * plan.orders / tpm * 60
-    binding = max(candidates, key=candidates.get)
+    binding = max(candidates, key=lambda name: candidates[name])
     shown = binding if limits else binding + " (rate limits unknown for this model)"
     return candidates[binding], shown, _sync_schedule(plan), 0, 0, None, None
 
@@ -292,7 +311,11 @@ def _timing(plan: Plan, model: str | None, calls: int, attempts: Decimal, f: Dec
 def _sync_schedule(plan: Plan) -> str:
     if plan.orders == 1:
         return "one order"
-    return "orders one after another" if plan.parallel_orders == 1 else f"{min(plan.parallel_orders, plan.orders):,} orders at a time"
+    return (
+        "orders one after another"
+        if plan.parallel_orders == 1
+        else f"{min(plan.parallel_orders, plan.orders):,} orders at a time"
+    )
 
 
 def _batch_timing(plan: Plan, model: str | None, limits, calls: int, f: Decimal, order_input: Decimal) -> tuple:
@@ -301,7 +324,7 @@ def _batch_timing(plan: Plan, model: str | None, limits, calls: int, f: Decimal,
     with the next orders, and the last orders' retries in windows of their own."""
     queue = limits[2] if limits else None
     if queue is not None and order_input > queue:
-        holding = [t for t, row in sorted(RATE_LIMITS[model].items()) if row[2] >= order_input]
+        holding = [t for t, row in sorted(RATE_LIMITS.get(model or "", {}).items()) if row[2] >= order_input]
         where = f"tier {holding[0]} would hold it" if holding else "no usage tier holds it: split the order"
         reason = f"one order's Batch input ({order_input:,.0f} tokens) is more than tier {plan.tier}'s queue ({queue:,}); {where}"
         return None, "Batch queue", "cannot be queued", 0, 0, False, reason
@@ -315,7 +338,15 @@ def _batch_timing(plan: Plan, model: str | None, limits, calls: int, f: Decimal,
     if rounds:
         schedule += f" + {rounds} for retries"
     fits = None if queue is None else True
-    return Decimal(submissions * BATCH_WINDOW_S), "Batch windows (up to 24 h each)", schedule, submissions, files, fits, None
+    return (
+        Decimal(submissions * BATCH_WINDOW_S),
+        "Batch windows (up to 24 h each)",
+        schedule,
+        submissions,
+        files,
+        fits,
+        None,
+    )
 
 
 def why_out(s: Scenario, deadline_h: Decimal | None) -> str | None:
@@ -346,7 +377,7 @@ class Measured:
     feature: str
     values: dict  # plan keys, as a plan file would give them
     said: str
-    model: str  # the model most of the calls used, and their batch size
+    model: str | None  # the model most of the calls used (None: no call was priced), and their batch size
     batch_size: int
     measured_sizes: list[int]  # the batch sizes the store holds calls at (the rest were added around them)
     cost_per_call: Decimal | None  # the store's mean priced cost per billed call of that model
@@ -357,7 +388,9 @@ def measured_from_store(store, feature: str) -> Measured:
     the cached share, every model used, the measured batch sizes and their neighbours, the Batch API on and off."""
     rows = store.dicts("estimate/from_store", feature=feature)
     if not rows:
-        raise CostcapError(f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)")
+        raise CostcapError(
+            f"--from-store {feature!r}: no logged calls of that feature in the store (ingest its logs first)"
+        )
     main = max(rows, key=lambda r: r["attempts"])
     if main["prompt_mean"] is None:
         raise CostcapError(f"--from-store {feature!r}: no successful calls to measure")
@@ -410,10 +443,14 @@ def _said(feature: str, main: dict, rows: list[dict], assumed: dict, share, prof
 def agreement(measured: Measured, found: list[Scenario]) -> str | None:
     """The store's cost per call beside the plan's for the same model, batch size and API: the model agrees with
     history when the two are close."""
-    same = next((s for s in found if (s.model, s.batch_size, s.batch_api) == (measured.model, measured.batch_size, False)), None)
+    same = next(
+        (s for s in found if (s.model, s.batch_size, s.batch_api) == (measured.model, measured.batch_size, False)), None
+    )
     if measured.cost_per_call is None or same is None or not same.calls:
         return None
     planned = same.cost_per_order_usd / (same.calls * same.expected_attempts)
     gap = (planned - measured.cost_per_call) / measured.cost_per_call if measured.cost_per_call else Decimal(0)
-    return (f"Measured ${measured.cost_per_call:.6f} per call of {measured.feature} in the store; this plan "
-            f"${planned:.6f} per call on {same.model} at {same.batch_size} per call ({gap:+.1%}).")
+    return (
+        f"Measured ${measured.cost_per_call:.6f} per call of {measured.feature} in the store; this plan "
+        f"${planned:.6f} per call on {same.model} at {same.batch_size} per call ({gap:+.1%})."
+    )

@@ -29,7 +29,7 @@ def note_leaving(store: Store, source_id: int) -> None:
     store.execute("identity/note_source_keys", source_id=source_id)
 
 
-def settle(store: Store, exclude: list[int] = ()) -> list[int]:
+def settle(store: Store, exclude: tuple[int, ...] | list[int] = ()) -> list[int]:
     """Decide which rows count for the identities noted, move the rows that change, and count again the aggregates of
     the sources they belong to (but those in `exclude`, which the caller counts). Returns the sources recounted."""
     store.execute("identity/plan_call_moves")

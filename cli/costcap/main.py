@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=True,  # costcap --install-completion / --show-completion
     epilog="Configuration: costcap.toml beside the store (or --config FILE): [store] path, [prices] file, "
-    "[audit] tier, batch_features and min_calls, [fields] NAME = \"KEY\". See the README.",
+    '[audit] tier, batch_features and min_calls, [fields] NAME = "KEY". See the README.',
 )
 
 
@@ -39,11 +39,18 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
     config_file: Annotated[
-        Path | None, typer.Option("--config", envvar="COSTCAP_CONFIG", help="The configuration file (default: costcap.toml beside the store).")
+        Path | None,
+        typer.Option(
+            "--config", envvar="COSTCAP_CONFIG", help="The configuration file (default: costcap.toml beside the store)."
+        ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No notes on stderr; warnings and errors still show.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No notes on stderr; warnings and errors still show.")
+    ] = False,
 ) -> None:
     """Audit and plan OpenAI API spend."""
     redact.remember_environment()

@@ -85,7 +85,7 @@ def counted(value: int, noun: str, plural: str | None = None) -> str:
 
 def duration(seconds: float) -> str:
     """7m05s, 37h24m, 31d00h: two units, the larger first (days from 48 hours on)."""
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     if hours >= 48:
         return f"{hours // 24}d{hours % 24:02d}h"

@@ -31,7 +31,14 @@ TIER_NAMES = {
 }  # fmt: skip
 FINE_TUNE_PREFIX = "ft:"
 # Audio and image tokens are billed at their own rates; a model without them leaves such tokens unpriced.
-MODALITY_RATES = ("audio_input", "audio_cached_input", "audio_output", "image_input", "image_cached_input", "image_output")
+MODALITY_RATES = (
+    "audio_input",
+    "audio_cached_input",
+    "audio_output",
+    "image_input",
+    "image_cached_input",
+    "image_output",
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,9 @@ class Rates:
 
     def scaled(self, factor: Decimal) -> Rates:
         """These rates times a factor (the Batch API's 50%)."""
-        changed = {f.name: getattr(self, f.name) * factor for f in fields(self) if isinstance(getattr(self, f.name), Decimal)}
+        changed = {
+            f.name: getattr(self, f.name) * factor for f in fields(self) if isinstance(getattr(self, f.name), Decimal)
+        }
         return replace(self, **changed, long_context=self.long_context.scaled(factor) if self.long_context else None)
 
 
@@ -126,9 +135,9 @@ def price_key(model: str) -> str:
     key = model.strip().lower()
     for prefix in PROVIDER_PREFIXES:
         if key.startswith(prefix):
-            key = key[len(prefix):]
+            key = key[len(prefix) :]
     if key.startswith(FINE_TUNE_PREFIX):
-        return FINE_TUNE_PREFIX + key[len(FINE_TUNE_PREFIX):].split(":", 1)[0]
+        return FINE_TUNE_PREFIX + key[len(FINE_TUNE_PREFIX) :].split(":", 1)[0]
     return key
 
 
@@ -143,10 +152,14 @@ def price_key_macro() -> str:
     """price_key() as the store's SQL macro, so both sides apply the one rule."""
     p = FINE_TUNE_PREFIX
     prefixes = ", ".join(f"'{prefix}'" for prefix in PROVIDER_PREFIXES)
-    stripped = ("CREATE OR REPLACE TEMP MACRO model_key(m) AS list_reduce(list_prepend(lower(trim(m)), "
-                f"[{prefixes}]), lambda k, x: CASE WHEN starts_with(k, x) THEN substr(k, length(x) + 1) ELSE k END)")
-    keyed = (f"CREATE OR REPLACE TEMP MACRO price_key(m) AS CASE WHEN starts_with(model_key(m), '{p}') "
-             f"THEN '{p}' || split_part(substr(model_key(m), {len(p) + 1}), ':', 1) ELSE model_key(m) END")
+    stripped = (
+        "CREATE OR REPLACE TEMP MACRO model_key(m) AS list_reduce(list_prepend(lower(trim(m)), "
+        f"[{prefixes}]), lambda k, x: CASE WHEN starts_with(k, x) THEN substr(k, length(x) + 1) ELSE k END)"
+    )
+    keyed = (
+        f"CREATE OR REPLACE TEMP MACRO price_key(m) AS CASE WHEN starts_with(model_key(m), '{p}') "
+        f"THEN '{p}' || split_part(substr(model_key(m), {len(p) + 1}), ':', 1) ELSE model_key(m) END"
+    )
     return stripped + ";\n" + keyed
 
 
@@ -210,7 +223,10 @@ class Catalog:
             return new
         old = sorted(self.periods.get(name, []), key=lambda p: p.effective_from or date.min)
         if len(old) > 1:
-            return old[:-1] + [replace(new[0], effective_from=old[-1].effective_from, effective_to=old[-1].effective_to)]
+            return [
+                *old[:-1],
+                replace(new[0], effective_from=old[-1].effective_from, effective_to=old[-1].effective_to),
+            ]
         dated = [a for a in self.aliases.get(name, []) if a.valid_from or a.valid_to]
         if not old and len({a.model for a in dated}) > 1:
             return [replace(new[0], effective_from=max(a.valid_from for a in dated if a.valid_from))]
@@ -291,11 +307,21 @@ def call_cost(
     return total / MILLION
 
 
+def text_cost(
+    rates: Rates, input_tokens, cached_tokens, output_tokens, cache_write_tokens=0, request_input=None
+) -> Decimal:
+    """call_cost of text tokens alone (a plan, a Batch input file): every Rates prices text, so never unpriced."""
+    cost = call_cost(rates, input_tokens, cached_tokens, output_tokens, cache_write_tokens, request_input)
+    if cost is None:
+        raise ValueError("text tokens are always priced")
+    return cost
+
+
 def cost_macro() -> str:
     """The store's token_cost(inp, cached, written, outp, a_in, a_cached, a_out, i_in, i_cached, i_out,
     request_inp, p): COST_TERMS over one price_rates row p (rates per token), with its long-context rates when one
     request's input, request_inp, is above the threshold. NULL when audio or image tokens have no rate."""
-    modal = dict(zip(MODALITY_RATES, ("a_in", "a_cached", "a_out", "i_in", "i_cached", "i_out")))
+    modal = dict(zip(MODALITY_RATES, ("a_in", "a_cached", "a_out", "i_in", "i_cached", "i_out"), strict=False))
 
     def terms(prefix: str, parts: dict[str, str]) -> str:
         # a part of 0 tokens costs 0 even where its rate is unknown (NULL); audio and image have no long-context rate
@@ -354,9 +380,9 @@ def _rates(spec: dict, fallback: Rates | None, where: str) -> Rates:
     out = pick(spec, "output", fallback.output if fallback else None, where)
     if inp is None or out is None:
         raise CostcapError(f"{where}: needs both input and output prices")
-    cached = pick(spec, "cached_input", fallback.cached_input if fallback else inp, where)
-    write = pick(spec, "cache_write", fallback.cache_write if fallback else inp, where)
-    modal = {}
+    cached = pick(spec, "cached_input", fallback.cached_input if fallback else inp, where) or Decimal(0)
+    write = pick(spec, "cache_write", fallback.cache_write if fallback else inp, where) or Decimal(0)
+    modal: dict[str, Decimal | None] = {}
     for kind in ("audio", "image"):
         own = spec.get(kind) or {}
         for part in ("input", "cached_input", "output"):
@@ -365,7 +391,7 @@ def _rates(spec: dict, fallback: Rates | None, where: str) -> Rates:
         if modal[f"{kind}_cached_input"] is None:
             modal[f"{kind}_cached_input"] = modal[f"{kind}_input"]
     listed = spec.get("cached_input") is not None or bool(fallback and fallback.cached_listed and "input" not in spec)
-    return Rates(inp, cached, out, write, **modal, cached_listed=listed)
+    return Rates(inp, cached, out, write, cached_listed=listed, **modal)  # type: ignore[arg-type]  # the modal rates by name
 
 
 def _period_tiers(spec: dict, where: str) -> dict[str, Rates]:
@@ -408,7 +434,9 @@ def _tier_rates(spec: dict | None, default: Rates, standard: Rates, where: str) 
         return _with_long_context(own, spec["long_context"], standard, where)
     if standard.long_context is None:
         return own
-    return replace(own, long_context_above=standard.long_context_above, long_context=standard.long_context.scaled(ratio))
+    return replace(
+        own, long_context_above=standard.long_context_above, long_context=standard.long_context.scaled(ratio)
+    )
 
 
 def from_costcap_json(doc: dict, where: str) -> Catalog:
@@ -464,7 +492,8 @@ _LONG_CONTEXT_KEY = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 def from_litellm_json(doc: dict, where: str) -> Catalog:
     """Build a catalog from LiteLLM's price map: its OpenAI entries with their tier, long-context, cache, audio and
     image keys; what cannot be used is counted by reason in one note."""
-    models, skipped = [], Counter()
+    models: list = []
+    skipped: Counter[str] = Counter()
     for name, entry in doc.items():
         if name == "sample_spec":
             continue
@@ -523,7 +552,9 @@ def _litellm_rates(entry: dict, suffix: str, where: str) -> dict:
         units = {unit: str(_dec(entry[key], f"{where}.{key}")) for unit, key in LITELLM_UNITS.items() if entry.get(key)}
         search = entry.get("search_context_cost_per_query")
         if isinstance(search, dict) and search.get("search_context_size_medium") is not None:
-            units["web_search_call"] = str(_dec(search["search_context_size_medium"], f"{where}.search_context_cost_per_query"))
+            units["web_search_call"] = str(
+                _dec(search["search_context_size_medium"], f"{where}.search_context_cost_per_query")
+            )
         if units:
             out["units"] = units
     return out

@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 
@@ -65,7 +65,7 @@ class PullRequest:
 def pull(store: Store, request: PullRequest, progress: Progress | None = None) -> list[FileResult]:
     """Fetch every usage endpoint and the costs page by page, then store them in one transaction, replacing the range
     they cover."""
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     request.check(now.date())
     start, end = request.range(now)
     client = _client(request)
@@ -89,8 +89,8 @@ def pull(store: Store, request: PullRequest, progress: Progress | None = None) -
         wanted = Request([str(p) for p in paths], api_pages.KIND, Options(), replace_range=(start, end))
         results = ingest(store, wanted)
     if request.save_dir is None:
-        for result, endpoint in zip(results, ("Usage", "Costs")):
-            result.path = f"OpenAI {endpoint} API, {stem.replace('_', ' to ')}"
+        for result, api in zip(results, ("Usage", "Costs"), strict=False):
+            result.path = f"OpenAI {api} API, {stem.replace('_', ' to ')}"
     return results
 
 
@@ -141,12 +141,14 @@ class _Fetcher:
         most = self.buckets["costs" if endpoint == "costs" else "usage"] + 1
         for _ in range(most):
             try:
-                raw = self._within(endpoint, lambda: method(start_time=start, end_time=end, **params,
-                                                            **({"page": cursor} if cursor else {})))  # fmt: skip
+                page: dict[str, str] = {"page": cursor} if cursor else {}
+                raw = self._within(endpoint, lambda page=page: method(start_time=start, end_time=end, **params, **page))
             except openai.APIStatusError as exc:
                 raise self._refused(endpoint, exc.status_code) from None
             except openai.APIConnectionError:
-                raise CostcapError(f"cannot reach the OpenAI API for {endpoint}: check the network, OPENAI_BASE_URL or --base-url") from None
+                raise CostcapError(
+                    f"cannot reach the OpenAI API for {endpoint}: check the network, OPENAI_BASE_URL or --base-url"
+                ) from None
             text = raw.text
             page = api_pages.parse_page(text, endpoint)
             found.append(text)
@@ -169,8 +171,13 @@ class _Fetcher:
             raise CostcapError(f"the pull took longer than {total:.0f} s in all; pull a shorter range, or raise "
                                "[network] total_timeout in costcap.toml")  # fmt: skip
         server = redact.url(self.request.base_url or "https://api.openai.com")
-        return within(call, left, lambda: CostcapError(
-            f"{endpoint}: no complete answer from {server} within {left:.0f} s; try again later (or raise --timeout)"))
+        return within(
+            call,
+            left,
+            lambda: CostcapError(
+                f"{endpoint}: no complete answer from {server} within {left:.0f} s; try again later (or raise --timeout)"
+            ),
+        )
 
     def _refused(self, endpoint: str, status: int) -> CostcapError:
         # never echo the server's message: for a bad key it quotes part of the key
@@ -181,7 +188,9 @@ class _Fetcher:
                 " Admin key (platform.openai.com/settings/organization/admin-keys), not a project key"
             )
         if status == 429:
-            return CostcapError(f"{endpoint}: still rate limited after {self.request.max_retries} retries; try again later")
+            return CostcapError(
+                f"{endpoint}: still rate limited after {self.request.max_retries} retries; try again later"
+            )
         return CostcapError(f"{endpoint}: HTTP {status} from the OpenAI API; try again later")
 
 
@@ -199,7 +208,7 @@ def _expected_pages(request: PullRequest, start: datetime, end: datetime) -> int
 
 
 def _unix(moment: datetime) -> int:
-    return int(moment.replace(tzinfo=timezone.utc).timestamp())
+    return int(moment.replace(tzinfo=UTC).timestamp())
 
 
 def _write(path: Path, pages: list[str]) -> Path:

@@ -12,7 +12,9 @@ MASK = "***"
 # environment variables whose values are secrets wherever they turn up
 SECRET_ENV = ("OPENAI_ADMIN_KEY", "OPENAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PGPASSWORD",
               "AZURE_STORAGE_KEY", "AZURE_STORAGE_SAS_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS")  # fmt: skip
-_CREDENTIALS = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<user>[^/\s@:]*)(?::(?P<password>[^/\s@]*))?@", re.IGNORECASE)
+_CREDENTIALS = re.compile(
+    r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<user>[^/\s@:]*)(?::(?P<password>[^/\s@]*))?@", re.IGNORECASE
+)
 # a query runs to the first character a URL in text ends at (a space, a quote, a bracket, a table's edge)
 _QUERY = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s?#\"'<>|]*\?)([^\s#\"'<>|)\]]*)", re.IGNORECASE)
 _DSN_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)

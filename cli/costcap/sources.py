@@ -49,7 +49,9 @@ def forget(store: Store, given: list[str]) -> list[Forgotten]:
             matches = ids_of(store, name)
             if not matches:
                 raise CostcapError(f"{name}: no such source in {store.path} (`costcap sources` lists them)")
-            found += [_let_go(store, source_id, path, copy, by_id=name == str(source_id)) for source_id, path, copy in matches]
+            found += [
+                _let_go(store, source_id, path, copy, by_id=name == str(source_id)) for source_id, path, copy in matches
+            ]
         aggregates.recount_runs(store)
     return found
 
@@ -60,18 +62,26 @@ def _let_go(store: Store, source_id: int, path: str, copy: bool, by_id: bool) ->
     if by_id or not others:
         return remove(store, source_id)
     store.execute("store/drop_source_path", source_id=source_id, path=path, copy=copy, other=others[0][0])
-    [(calls, copies, *_)] = store.rows("store/count_source_rows", source_id=source_id)
-    return Forgotten(source_id, path, 0, calls, 0, 0, Decimal(0), note=f"the same content is at {others[0][0]}: kept there")
+    [(calls, _copies, *_)] = store.rows("store/count_source_rows", source_id=source_id)
+    return Forgotten(
+        source_id, path, 0, calls, 0, 0, Decimal(0), note=f"the same content is at {others[0][0]}: kept there"
+    )
 
 
 def remove(store: Store, source_id: int) -> Forgotten:
     """Take one source out (inside the caller's transaction), saying what went: the calls it counted that no other
     source holds. The others are counted from the next source holding them."""
     held = next(iter(store.dicts("store/list_sources", source_id=source_id)), {})
-    [(calls, copies, usage_rows, cost_rows)] = store.rows("store/count_source_rows", source_id=source_id)
+    [(calls, _copies, usage_rows, cost_rows)] = store.rows("store/count_source_rows", source_id=source_id)
     identity.note_leaving(store, source_id)
     aggregates.forget_source(store, source_id)
-    for query in ("store/forget_source_calls", "store/forget_source_copies", "store/forget_source_usage", "store/forget_source_costs", "store/forget_source"):
+    for query in (
+        "store/forget_source_calls",
+        "store/forget_source_copies",
+        "store/forget_source_usage",
+        "store/forget_source_costs",
+        "store/forget_source",
+    ):
         store.execute(query, source_id=source_id)
     identity.settle(store)
     [(taken_over, taken_over_usd)] = store.rows("identity/moved_in")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import itertools
 import os
 from contextlib import contextmanager
 from datetime import date
@@ -30,7 +32,10 @@ SCHEMA_VERSION = max(sql.schema_version(name) for name in sql.folder("schema"))
 TABLES = ("meta", "sources", "source_copies", "calls", "call_copies", "usage", "costs", "output_counts", "call_groups",
           "order_groups", "call_values", "call_minutes", "retry_groups")  # fmt: skip
 # No extension is ever downloaded: the ones costcap uses (json, icu) are built into the wheel.
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
 
 
 class Store:
@@ -99,13 +104,20 @@ class Store:
         """Run queries/<name>.sql and return one dict per row, column name to value."""
         found = self._query(name, params)
         columns = [d[0] for d in found.description]
-        return [dict(zip(columns, row)) for row in found.fetchall()]
+        return [dict(zip(columns, row, strict=False)) for row in found.fetchall()]
 
     def execute(self, name: str, **params) -> None:
         """Run a statement from queries/ for its effect."""
         self._query(name, params)
 
-    def one(self, name: str, **params) -> tuple | None:
+    def one(self, name: str, **params) -> tuple:
+        """Run queries/<name>.sql, a query that returns one row, and return it."""
+        found = self._query(name, params).fetchone()
+        if found is None:
+            raise ValueError(f"{name} returned no row")
+        return found
+
+    def first(self, name: str, **params) -> tuple | None:
         """Run queries/<name>.sql and return its first row (None when it has none)."""
         return self._query(name, params).fetchone()
 
@@ -122,7 +134,7 @@ class Store:
         if not found.description:
             return []
         columns = [d[0] for d in found.description]
-        return [dict(zip(columns, row)) for row in found.fetchall()]
+        return [dict(zip(columns, row, strict=False)) for row in found.fetchall()]
 
     def register(self, name: str, data) -> None:
         """Make an Arrow table (or an object that holds one) readable by queries under `name`."""
@@ -188,10 +200,8 @@ class Store:
         """Roll back, quietly: a transaction DuckDB already aborted has nothing left to undo."""
         import duckdb
 
-        try:
+        with contextlib.suppress(duckdb.Error):
             self._con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
 
     def close(self) -> None:
         """Close the connection; a store this run created and stored nothing in is removed again, so a failed or
@@ -270,10 +280,12 @@ class Store:
         exact: each column is given as text and cast by the table's type."""
         if not rows:
             return
-        columns = [[None if v is None else str(v) for v in column] for column in zip(*rows)]
+        columns = [[None if v is None else str(v) for v in column] for column in zip(*rows, strict=False)]
         names = [f"c{i}" for i in range(len(columns))]
         unnested = ", ".join(f"unnest(CAST(${n} AS VARCHAR[]))" for n in names)
-        self.composed(f"INSERT INTO {_checked(table, PRICE_TABLES)} SELECT {unnested}", **dict(zip(names, columns)))
+        self.composed(
+            f"INSERT INTO {_checked(table, PRICE_TABLES)} SELECT {unnested}", **dict(zip(names, columns, strict=False))
+        )
 
 
 PRICE_TABLES = ("price_rates", "price_aliases", "unit_rates", "usage_endpoints")
@@ -393,7 +405,7 @@ def _out_of_space(exc: BaseException) -> str | None:
     return None
 
 
-def _first_line(exc: Exception) -> str:
+def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -446,7 +458,7 @@ def alias_rows(catalog: Catalog) -> list[tuple]:
         dated += [(p.effective_from, p.effective_to) for p in catalog.periods.get(name, [])]
         bounds = sorted({d for span in dated for d in span if d is not None})
         edges: list[date | None] = [None, *bounds, None]
-        for start, end in zip(edges, edges[1:]):
+        for start, end in itertools.pairwise(edges):
             probe = start or (end.fromordinal(end.toordinal() - 1) if end else date.today())
             model = catalog.resolve(name, probe)
             if model:

@@ -84,7 +84,7 @@ def encoding_name(model: str) -> str:
     from costcap.prices import FINE_TUNE_PREFIX, price_key
 
     # a fine-tune counts as its base model (tiktoken's ft: prefixes pick cl100k_base for ft:gpt-4.1-*)
-    base = price_key(model)[len(FINE_TUNE_PREFIX):] if model.startswith(FINE_TUNE_PREFIX) else model
+    base = price_key(model)[len(FINE_TUNE_PREFIX) :] if model.startswith(FINE_TUNE_PREFIX) else model
     try:
         return tiktoken.encoding_name_for_model(base)
     except KeyError:
@@ -131,7 +131,9 @@ def count_request(body: dict, enc_name: str) -> RequestCount:
         _note_parts(messages, found)
     elif isinstance(given, list) and given and all(isinstance(m, dict) for m in given):
         instructions = body.get("instructions")
-        asked = ([{"role": "developer", "content": instructions}] if isinstance(instructions, str) and instructions else [])
+        asked = (
+            [{"role": "developer", "content": instructions}] if isinstance(instructions, str) and instructions else []
+        )
         found.tokens += count_messages(asked + given, enc_name)
         _note_parts(given, found)
     else:
@@ -199,7 +201,10 @@ def read_request(path: str) -> dict:
     except RecursionError:
         raise CostcapError(f"{path}: nested too deeply to be a request body") from None
     body = {"messages": doc} if isinstance(doc, list) else doc
-    messages, given = body.get("messages") if isinstance(body, dict) else None, body.get("input") if isinstance(body, dict) else None
+    messages, given = (
+        body.get("messages") if isinstance(body, dict) else None,
+        body.get("input") if isinstance(body, dict) else None,
+    )
     if messages is None and given is None:
         raise CostcapError(f"{path}: expected a list of {{role, content}} messages or a body with messages or input")
     if messages is not None and (not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages)):

@@ -22,7 +22,9 @@ def read_text(path: Path | str, what: str, max_bytes: int = MAX_BYTES) -> str:
         if stat.S_ISDIR(mode):
             raise CostcapError(f"{path}: is a folder, not {what} (name the file)")
         if not stat.S_ISREG(mode):
-            raise CostcapError(f"{path}: not a regular file (a device, pipe or socket), not {what}; save it to a file first")
+            raise CostcapError(
+                f"{path}: not a regular file (a device, pipe or socket), not {what}; save it to a file first"
+            )
         if path.stat().st_size > max_bytes:
             raise CostcapError(f"{path}: {path.stat().st_size:,} bytes is too big to be {what}")
         return path.read_text(encoding="utf-8")
@@ -51,7 +53,9 @@ def write_text(target: Path | str, text: str, what: str) -> Path:
     try:
         handle, partial = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".partial")
     except OSError as exc:
-        raise CostcapError(f"{target}: cannot write {what} there ({exc.strerror or exc}); choose another place") from None
+        raise CostcapError(
+            f"{target}: cannot write {what} there ({exc.strerror or exc}); choose another place"
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)

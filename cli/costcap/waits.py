@@ -30,7 +30,7 @@ def within(call: Callable[[], T], seconds: float, late: Callable[[], CostcapErro
     def run() -> None:
         try:
             box["value"] = call()
-        except BaseException as exc:  # handed to the caller's thread below
+        except BaseException as exc:  # noqa: BLE001  handed to the caller's thread below
             box["error"] = exc
 
     worker = threading.Thread(target=run, daemon=True)

@@ -18,31 +18,46 @@ COST_HEAD = (
 )
 
 
-def usage(inp="1000.0", out="100.0", model="gpt-4o-mini-2024-07-18", cached="0.0", batch="False", start="1793491200",
-          end="1793577600", start_iso="2026-11-01T00:00:00+00:00", end_iso="2026-11-02T00:00:00+00:00"):
-    return (f"{start},{end},{start_iso},{end_iso},proj_a,5.0,user-a,key_a,{model},"
-            f"{batch},default,,{inp},{out},{cached},0.0,{inp},{inp},{out},0.0,0.0,0.0,0.0,0.0,0.0,0.0")
+def usage(
+    inp="1000.0",
+    out="100.0",
+    model="gpt-4o-mini-2024-07-18",
+    cached="0.0",
+    batch="False",
+    start="1793491200",
+    end="1793577600",
+    start_iso="2026-11-01T00:00:00+00:00",
+    end_iso="2026-11-02T00:00:00+00:00",
+):
+    return (
+        f"{start},{end},{start_iso},{end_iso},proj_a,5.0,user-a,key_a,{model},"
+        f"{batch},default,,{inp},{out},{cached},0.0,{inp},{inp},{out},0.0,0.0,0.0,0.0,0.0,0.0,0.0"
+    )
 
 
-def cost(amount="0.0123", currency="usd"):  # noqa: D103
+def cost(amount="0.0123", currency="usd"):
     return f"1793491200,1793577600,2026-11-01T00:00:00,2026-11-02T00:00:00,{amount},{currency},,,,,,proj_a,org-a,,Personal,"
 
 
 def log(prompt="100", completion="20", extra=""):
-    return ('{"event": "llm_call", "feature": "f", "model": "gpt-4o-mini", "prompt_tokens": %s, "completion_tokens": %s, '
-            '"timestamp": "2026-11-01T10:00:00Z"%s}') % (prompt, completion, extra)
+    return (
+        f'{{"event": "llm_call", "feature": "f", "model": "gpt-4o-mini", "prompt_tokens": {prompt}, "completion_tokens": {completion}, '
+        f'"timestamp": "2026-11-01T10:00:00Z"{extra}}}'
+    )
 
 
-def batch(body='{"status_code": 200, "body": {"model": "gpt-4o-mini", "usage": {"prompt_tokens": 10, "completion_tokens": 2}}}'):
-    return '{"id": "batch_req_1", "custom_id": "r1", "response": %s, "error": null}' % body
+def batch(
+    body='{"status_code": 200, "body": {"model": "gpt-4o-mini", "usage": {"prompt_tokens": 10, "completion_tokens": 2}}}',
+):
+    return f'{{"id": "batch_req_1", "custom_id": "r1", "response": {body}, "error": null}}'
 
 
 def page(result):
-    return '{"object": "page", "data": [{"object": "bucket", "start_time": 1793491200, "end_time": 1793577600, "results": [%s]}], "has_more": false, "next_page": null}' % result
+    return f'{{"object": "page", "data": [{{"object": "bucket", "start_time": 1793491200, "end_time": 1793577600, "results": [{result}]}}], "has_more": false, "next_page": null}}'
 
 
 PLAN = (
-    '[plan]\nitems = 60\nprompt_tokens = 1000\nitem_input_tokens = 0\nitem_output_tokens = 100\n'
+    "[plan]\nitems = 60\nprompt_tokens = 1000\nitem_input_tokens = 0\nitem_output_tokens = 100\n"
     '[candidates]\nmodels = ["gpt-4o"]\nbatch_sizes = [3]\nbatch_api = [false]\n[failure_rate]\n3 = 0.02\n'
 )
 GOOD_USAGE = USAGE_HEAD + "\n" + usage() + "\n"
@@ -52,8 +67,16 @@ CASES: dict[str, object] = {
     "binary.bin": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
     "usage_header_only.csv": USAGE_HEAD + "\n",
     "usage_truncated_last_line.csv": GOOD_USAGE + usage()[:60],
-    "usage_missing_output_column.csv": USAGE_HEAD.replace(",output_tokens", "") + "\n" + usage().replace(",100.0,0.0,0.0", ",0.0,0.0", 1) + "\n",
-    "usage_columns_reordered.csv": "model," + USAGE_HEAD.replace(",model", "") + "\n" + "gpt-4o-mini-2024-07-18," + usage().replace(",gpt-4o-mini-2024-07-18", "") + "\n",
+    "usage_missing_output_column.csv": USAGE_HEAD.replace(",output_tokens", "")
+    + "\n"
+    + usage().replace(",100.0,0.0,0.0", ",0.0,0.0", 1)
+    + "\n",
+    "usage_columns_reordered.csv": "model,"
+    + USAGE_HEAD.replace(",model", "")
+    + "\n"
+    + "gpt-4o-mini-2024-07-18,"
+    + usage().replace(",gpt-4o-mini-2024-07-18", "")
+    + "\n",
     "usage_extra_columns.csv": USAGE_HEAD + ",new_column\n" + usage() + ",x\n",
     "usage_non_utf8.csv": (USAGE_HEAD + "\n" + usage(model="gpt-4o-mini-\xe9t\xe9")).encode("latin-1"),
     "usage_bom.csv": "\ufeff" + GOOD_USAGE,
@@ -68,7 +91,10 @@ CASES: dict[str, object] = {
     "usage_bad_batch_flag.csv": USAGE_HEAD + "\n" + usage(batch="maybe") + "\n",
     "usage_cached_exceeds_input.csv": USAGE_HEAD + "\n" + usage(cached="5000.0") + "\n",
     "usage_unterminated_quote.csv": USAGE_HEAD + "\n" + usage().replace("proj_a", '"proj_a') + "\n",
-    "usage_bad_time.csv": USAGE_HEAD + "\n" + usage(start="yesterday").replace("2026-11-01T00:00:00+00:00", "soon") + "\n",
+    "usage_bad_time.csv": USAGE_HEAD
+    + "\n"
+    + usage(start="yesterday").replace("2026-11-01T00:00:00+00:00", "soon")
+    + "\n",
     "cost_header_only.csv": COST_HEAD + "\n",
     "cost_bad_amount.csv": COST_HEAD + "\n" + cost(amount="12,50 EUR".replace(",", ".")) + "\n",
     "cost_non_usd.csv": COST_HEAD + "\n" + cost(currency="eur") + "\n",
@@ -89,10 +115,17 @@ CASES: dict[str, object] = {
     "batch_cut_mid_json.jsonl": batch() + "\n" + batch()[:40],
     "batch_negative_usage.jsonl": batch().replace('"completion_tokens": 2', '"completion_tokens": -2') + "\n",
     "batch_response_not_object.jsonl": batch('"ok"') + "\n",
-    "api_page_bad_amount.json": page('{"object": "organization.costs.result", "amount": {"value": "twelve", "currency": "usd"}}'),
+    "api_page_bad_amount.json": page(
+        '{"object": "organization.costs.result", "amount": {"value": "twelve", "currency": "usd"}}'
+    ),
     "api_page_results_not_list.json": page("").replace('"results": []', '"results": "none"'),
-    "api_page_cut.jsonl": page('{"object": "organization.usage.completions.result", "input_tokens": 5, "output_tokens": 1, "num_model_requests": 1}')[:-20] + "\n",
-    "api_page_negative_tokens.json": page('{"object": "organization.usage.completions.result", "input_tokens": -5, "output_tokens": 1, "num_model_requests": 1, "model": "gpt-4o-mini"}'),
+    "api_page_cut.jsonl": page(
+        '{"object": "organization.usage.completions.result", "input_tokens": 5, "output_tokens": 1, "num_model_requests": 1}'
+    )[:-20]
+    + "\n",
+    "api_page_negative_tokens.json": page(
+        '{"object": "organization.usage.completions.result", "input_tokens": -5, "output_tokens": 1, "num_model_requests": 1, "model": "gpt-4o-mini"}'
+    ),
     "log_token_keys_unmapped.jsonl": '{"event": "llm_call", "model": "gpt-4o", "stats": {"in_tokens": 100, "out_tokens": 10}}\n',
     "json_array_cut.json": "[\n" + log() + ",\n" + log()[:50] + "\n]\n",
     "json_stream_bad_value.json": '{\n  "name": "chat gpt-4o",\n  "attributes": {}\n}\n{\n  "name": oops\n}\n',
@@ -112,8 +145,13 @@ CASES: dict[str, object] = {
     "usage_bad_end_time.csv": USAGE_HEAD + "\n" + usage(end="later", end_iso="soon") + "\n",
     "cost_nineteen_decimals.csv": COST_HEAD + "\n" + cost(amount="0.0000000000000000001") + "\n",
     "cost_two_billion.csv": COST_HEAD + "\n" + cost(amount="2000000000") + "\n",
-    "api_page_time_2_64.json": page('{"object": "organization.usage.completions.result", "input_tokens": 10, "output_tokens": 1, "num_model_requests": 1, "model": "gpt-4o"}').replace("1793491200", "18446744073709551616"),
-    "api_page_deep_nesting.json": '{"object": "page", "has_more": false, "data": [' + "[" * 100_000 + "]" * 100_000 + "]}\n",
+    "api_page_time_2_64.json": page(
+        '{"object": "organization.usage.completions.result", "input_tokens": 10, "output_tokens": 1, "num_model_requests": 1, "model": "gpt-4o"}'
+    ).replace("1793491200", "18446744073709551616"),
+    "api_page_deep_nesting.json": '{"object": "page", "has_more": false, "data": ['
+    + "[" * 100_000
+    + "]" * 100_000
+    + "]}\n",
     "json_deep_nesting.jsonl": log(extra=', "deep": ' + "[" * 100_000 + "]" * 100_000) + "\n",
     "plan_deep_nesting.toml": PLAN + "deep = " + "[" * 100_000 + "]" * 100_000 + "\n",
     "plan_misspelt_key.toml": PLAN.replace("item_output_tokens", "item_ouput_tokens"),
@@ -121,7 +159,10 @@ CASES: dict[str, object] = {
     "plan_endless_retries.toml": PLAN.replace("items = 60", "items = 60\nmax_retries = 1000000000"),
     "log_offset_beyond_14h.jsonl": log().replace("2026-11-01T10:00:00Z", "2026-11-01T10:00:00+25:00") + "\n",
     "log_infinite_tokens.jsonl": log(prompt="Infinity") + "\n",
-    "usage_iso_offset_beyond_14h.csv": USAGE_HEAD + "\n" + usage(start="", start_iso="2026-11-01T00:00:00+25:00") + "\n",
+    "usage_iso_offset_beyond_14h.csv": USAGE_HEAD
+    + "\n"
+    + usage(start="", start_iso="2026-11-01T00:00:00+25:00")
+    + "\n",
 }
 
 
@@ -135,7 +176,12 @@ def parquet(**columns) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-PARQUET_ROW = {"event": ["llm_call"], "model": ["gpt-4o-mini"], "completion_tokens": [20], "timestamp": ["2026-11-01T10:00:00Z"]}
+PARQUET_ROW = {
+    "event": ["llm_call"],
+    "model": ["gpt-4o-mini"],
+    "completion_tokens": [20],
+    "timestamp": ["2026-11-01T10:00:00Z"],
+}
 CASES |= {
     "parquet_nan_tokens.parquet": lambda: parquet(**PARQUET_ROW, prompt_tokens=[float("nan")]),
     "parquet_binary_column.parquet": lambda: parquet(**PARQUET_ROW, prompt_tokens=[100], blob=[b"\xff\x00raw"]),

@@ -24,25 +24,37 @@ from costcap.ingest.records import Options
 from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, store_is_current
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
-Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)
+Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)  # type: ignore[misc]  # from the registry
+AUTO = Kind("auto")
 PRESET_NAMES = ", ".join(presets())
 KindOption = Annotated[Kind, typer.Option(help="What the files are; auto reads it from the content.")]
 PresetOption = Annotated[
     str | None,
-    typer.Option("--preset", metavar="NAME|FILE", help=f"Which keys feed the call fields: a preset ({PRESET_NAMES}) or a "
-                 "preset file --save-preset wrote; default: picked from the keys, or inferred from them."),
+    typer.Option(
+        "--preset",
+        metavar="NAME|FILE",
+        help=f"Which keys feed the call fields: a preset ({PRESET_NAMES}) or a "
+        "preset file --save-preset wrote; default: picked from the keys, or inferred from them.",
+    ),
 ]
 TzOption = Annotated[
     str | None,
-    typer.Option("--tz", metavar="ZONE", help="The time zone of log times written with no offset (e.g. Europe/Paris); default: UTC, said."),
+    typer.Option(
+        "--tz",
+        metavar="ZONE",
+        help="The time zone of log times written with no offset (e.g. Europe/Paris); default: UTC, said.",
+    ),
 ]
 ModelOption = Annotated[str | None, typer.Option("--model", help="Model for log lines that name none.")]
 FieldOption = Annotated[
     list[str],
     typer.Option("--field", help='NAME=KEY: read a call field from another key (a.b nested, "a.b" one literal key).'),
 ]
-SkipBadOption = Annotated[bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")]
+SkipBadOption = Annotated[
+    bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")
+]
 RecursiveOption = Annotated[bool, typer.Option("--recursive", "-r", help="Read the files in subfolders too.")]
+
 
 def parse_day(text: str) -> datetime:
     try:
@@ -58,7 +70,7 @@ def format_option(*formats: str):
     """--format/-f over the writers a command accepts (all from output.WRITERS); any other name is a usage error."""
     unknown = set(formats) - set(output.WRITERS)
     assert not unknown, f"no writer for {unknown}"
-    choices = Enum("Format", {name: name for name in formats}, type=str)
+    choices = Enum("Format", {name: name for name in formats}, type=str)  # type: ignore[misc]  # from the writers
     return Annotated[choices, typer.Option("--format", "-f", help="Output format.")]
 
 
@@ -136,7 +148,7 @@ def user_errors(command):
 class IngestFlags:
     """The ingest options every command that reads PATHs shares."""
 
-    kind: Kind = Kind.auto
+    kind: Kind = AUTO
     model: str | None = None
     fields: list[str] = field(default_factory=list)
     skip_bad: bool = False
@@ -157,11 +169,15 @@ def zone(name: str | None) -> str | None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise CostcapError(f"--tz {name!r} is not a time zone (write one like Europe/Paris, America/New_York or UTC)") from None
+        raise CostcapError(
+            f"--tz {name!r} is not a time zone (write one like Europe/Paris, America/New_York or UTC)"
+        ) from None
     return name
 
 
-def load_store(db: str, prices_file: str | None, paths: list[str], flags: IngestFlags) -> tuple[Store, list[FileResult]]:
+def load_store(
+    db: str, prices_file: str | None, paths: list[str], flags: IngestFlags
+) -> tuple[Store, list[FileResult]]:
     """The store to report on: with PATHs, a throwaway in-memory store holding just them; else the --db store."""
     store = Store(MEMORY, load_catalog(prices_file)) if paths else open_store(db, prices_file, read_only=True)
     if not paths:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,12 +10,12 @@ import typer
 from costcap import audit as core
 from costcap import config, numbers, output
 from costcap.commands import (
+    AUTO,
     DayOption,
     DbOption,
     FieldOption,
     FormatOption,
     IngestFlags,
-    Kind,
     KindOption,
     ModelOption,
     PresetOption,
@@ -30,7 +30,7 @@ from costcap.scope import Scope
 from costcap.store import DEFAULT_PATH
 
 
-class By(str, Enum):
+class By(StrEnum):
     feature = "feature"
     model = "model"
     project = "project"
@@ -41,14 +41,23 @@ class By(str, Enum):
 
 
 def audit(
-    paths: Annotated[list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")
+    ] = None,
     since: DayOption = None,
     until: DayOption = None,
-    by: Annotated[By, typer.Option(help="Break the spend down by this (project and api_key come from the usage export).")] = By.feature,
-    top: Annotated[int, typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.", min=0, max=1_000_000)] = 20,
-    feature: Annotated[str | None, typer.Option("--feature", help="Narrow the whole report to this feature's calls.")] = None,
+    by: Annotated[
+        By, typer.Option(help="Break the spend down by this (project and api_key come from the usage export).")
+    ] = By.feature,
+    top: Annotated[
+        int,
+        typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.", min=0, max=1_000_000),
+    ] = 20,
+    feature: Annotated[
+        str | None, typer.Option("--feature", help="Narrow the whole report to this feature's calls.")
+    ] = None,
     model: ModelOption = None,
-    kind: KindOption = Kind.auto,
+    kind: KindOption = AUTO,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
     tz: TzOption = None,
@@ -63,7 +72,9 @@ def audit(
     Billed is the cost export's charge (or, for days without one, the usage export at catalog prices);
     attributed is the logged and Batch-output calls at catalog prices; unattributed is the difference.
     """
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
+    store, _ = load_store(
+        db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)
+    )
     with store:
         report = core.audit(store, settings_for(store, since, until, by.value, feature))
     output.write(documents.document(report, top), fmt)
@@ -73,7 +84,9 @@ def audit(
 def settings_for(store, since, until, by: str = "feature", feature: str | None = None) -> core.Settings:
     """audit's settings: the options given, and the configuration's [audit] section beside the store."""
     return core.Settings(
-        Scope(since and since.date(), until and until.date(), feature), by, config.batch_features(store.directory),
+        Scope(since and since.date(), until and until.date(), feature),
+        by,
+        config.batch_features(store.directory),
         min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6),
         tier=config.audit_number(store.directory, "tier", 1, 1, 5),
     )
@@ -93,12 +106,18 @@ def say_warnings(report: core.Report) -> None:
         )
     for u in report.unpriced:
         if core.before_release(u):
-            output.warn(f"{output.inert(u['model'])}: {numbers.counted(u['calls'], 'call')} dated before its release "
-                        f"on {u['released']}: left unpriced; check the clock or time zone that wrote them")
+            output.warn(
+                f"{output.inert(u['model'])}: {numbers.counted(u['calls'], 'call')} dated before its release "
+                f"on {u['released']}: left unpriced; check the clock or time zone that wrote them"
+            )
     if report.billed.unpriced_rows:
         output.warn(f"{report.billed.unpriced_rows} usage-export rows could not be priced: billed is a lower bound")
     if report.billed.unknown_days:
-        output.warn(f"{report.billed.ungrouped_rows} usage rows name no model (ungrouped): billed is unknown on "
-                    f"{len(report.billed.unknown_days)} days; pull or export them grouped by model")
+        output.warn(
+            f"{report.billed.ungrouped_rows} usage rows name no model (ungrouped): billed is unknown on "
+            f"{len(report.billed.unknown_days)} days; pull or export them grouped by model"
+        )
     for tier in report.unknown_tiers:
-        output.warn(f"service tier {output.inert(tier)!r} is not one OpenAI is known to report: billed at standard rates")
+        output.warn(
+            f"service tier {output.inert(tier)!r} is not one OpenAI is known to report: billed at standard rates"
+        )

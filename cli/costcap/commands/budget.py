@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +12,12 @@ import typer
 from costcap import budget as core
 from costcap import output
 from costcap.commands import (
+    AUTO,
     STANDARD_FORMATS,
     DayOption,
     DbOption,
     FieldOption,
     IngestFlags,
-    Kind,
     KindOption,
     ModelOption,
     PresetOption,
@@ -35,14 +35,16 @@ from costcap.store import DEFAULT_PATH
 FORMATS = format_option(*STANDARD_FORMATS, "python", "toml")
 
 
-class By(str, Enum):
+class By(StrEnum):
     feature = "feature"
     batch_type = "batch_type"
     model = "model"
 
 
 def budget(
-    paths: Annotated[list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")
+    ] = None,
     by: Annotated[By, typer.Option(help="Group calls by this.")] = By.feature,
     feature: Annotated[str | None, typer.Option(help="Only this feature's calls.")] = None,
     since: DayOption = None,
@@ -56,7 +58,7 @@ def budget(
     tokens_per_word: Annotated[float, typer.Option(help="Spec: tokens per word (1.3 for English).")] = 1.3,
     sample: Annotated[Path | None, typer.Option(help="Spec: example answers to measure tokens per word on.")] = None,
     model: ModelOption = None,
-    kind: KindOption = Kind.auto,
+    kind: KindOption = AUTO,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
     tz: TzOption = None,
@@ -64,7 +66,7 @@ def budget(
     recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
-    fmt: FORMATS = "table",
+    fmt: FORMATS = "table",  # type: ignore[valid-type]  # built from the writer registry
 ) -> None:
     """Derive max_tokens caps: ceil(safety x p90 of measured completion tokens), per feature, batch type or model.
 
@@ -77,10 +79,16 @@ def budget(
             spec = core.measured_spec(spec, core.sample_texts(sample), _encoding(model), str(sample))
         return _show_spec(spec, fmt)
     settings = core.Settings(
-        by.value, Scope(since and since.date(), until and until.date(), feature), _decimal(percentile), safety_d, round_to,
+        by.value,
+        Scope(since and since.date(), until and until.date(), feature),
+        _decimal(percentile),
+        safety_d,
+        round_to,
         min_calls,
     )
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
+    store, _ = load_store(
+        db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)
+    )
     with store:
         report = core.measure(store, settings)
     _show(report, fmt)
@@ -106,7 +114,9 @@ def say_notes(report: core.Report) -> None:
         if g.warning:
             output.warn(f"{output.inert(g.group)}: {g.warning}")
         if g.unpriced_overrun_calls:
-            output.warn(f"{output.inert(g.group)}: {g.unpriced_overrun_calls} calls over the cap use unpriced models; their saving is not counted")
+            output.warn(
+                f"{output.inert(g.group)}: {g.unpriced_overrun_calls} calls over the cap use unpriced models; their saving is not counted"
+            )
     if not report.groups:
         output.warn("no calls with completion tokens in the store: ingest logs or Batch output first")
 

@@ -19,7 +19,9 @@ Opt = typer.Option
 
 
 def estimate(
-    args: Annotated[list[str] | None, typer.Argument(help="PLAN.toml, or REQUESTS.jsonl, or: diff BASE.toml NEW.toml")] = None,
+    args: Annotated[
+        list[str] | None, typer.Argument(help="PLAN.toml, or REQUESTS.jsonl, or: diff BASE.toml NEW.toml")
+    ] = None,
     items: Annotated[int | None, Opt(help="Items (answers) per order.")] = None,
     orders: Annotated[int | None, Opt(help="Orders to price.")] = None,
     prompt_tokens: Annotated[int | None, Opt(help="Fixed input per call.")] = None,
@@ -35,10 +37,18 @@ def estimate(
     batch_api: Annotated[str | None, Opt(help="false, true or both.")] = None,
     failure_rate: Annotated[str | None, Opt(help="SIZE=P pairs, e.g. 3=0.02,5=0.15.")] = None,
     deadline: Annotated[float | None, Opt(help="Hours: best = cheapest that finishes in time.")] = None,
-    parallel_orders: Annotated[int | None, Opt(help="Orders run at once (Batch: per submission window); default one after another.")] = None,
-    baseline: Annotated[str | None, Opt(help="The current choice, e.g. model=gpt-4o,batch_size=5,batch_api=false.")] = None,
-    output_tokens: Annotated[int | None, Opt(help="Requests file: output per request when it sets no max_tokens.")] = None,
-    from_store: Annotated[str | None, Opt(help="FEATURE: measure prompt, output per item and failure rates from the store.")] = None,
+    parallel_orders: Annotated[
+        int | None, Opt(help="Orders run at once (Batch: per submission window); default one after another.")
+    ] = None,
+    baseline: Annotated[
+        str | None, Opt(help="The current choice, e.g. model=gpt-4o,batch_size=5,batch_api=false.")
+    ] = None,
+    output_tokens: Annotated[
+        int | None, Opt(help="Requests file: output per request when it sets no max_tokens.")
+    ] = None,
+    from_store: Annotated[
+        str | None, Opt(help="FEATURE: measure prompt, output per item and failure rates from the store.")
+    ] = None,
     db: DbOption = DEFAULT_PATH,
     fail_above_pct: Annotated[float, Opt(help="diff: exit 3 when cost per order rises more than this.")] = 10,
     prices_file: PricesOption = None,
@@ -66,7 +76,7 @@ def estimate(
         "item_output_tokens": item_output_tokens, "cached_prefix_tokens": cached_prefix_tokens,
         "max_retries": max_retries, "sleep_s": sleep_s, "latency_s": latency_s, "tier": tier,
         "parallel_orders": parallel_orders,
-        "models": _split(models), "batch_sizes": _ints(batch_sizes, "--batch-sizes"), "batch_api": _api(batch_api),
+        "models": _split(models) if models is not None else None, "batch_sizes": _ints(batch_sizes, "--batch-sizes"), "batch_api": _api(batch_api),
         "failure_rate": _rates(failure_rate), "deadline_h": deadline,
     }  # fmt: skip
     measured = _from_store(db, from_store) if from_store else None
@@ -96,8 +106,8 @@ def _is_jsonl(path: Path) -> bool:
         return False
 
 
-def _split(text: str | None) -> list[str] | None:
-    return None if text is None else [part.strip() for part in text.split(",") if part.strip()]
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _ints(text: str | None, flag: str) -> list[int] | None:
@@ -121,7 +131,7 @@ def _rates(text: str | None) -> dict | None:
         return None
     pairs = {}
     for part in _split(text):
-        size, sep, rate = part.partition("=")
+        size, _sep, rate = part.partition("=")
         try:
             pairs[size.strip()] = float(rate)
         except ValueError:
@@ -146,8 +156,10 @@ def _show_plan(plan, found, best, baseline, fmt) -> None:
 
 def _savings_notes(found, best, baseline, deadline_h) -> None:
     if best is None:
-        output.warn("no scenario can run as planned (see the out column): add candidates, a higher --tier, more "
-                    "orders over time, or a later --deadline")
+        output.warn(
+            "no scenario can run as planned (see the out column): add candidates, a higher --tier, more "
+            "orders over time, or a later --deadline"
+        )
         return
     out = [s for s in found if core.why_out(s, deadline_h) and s.cost_usd < best.cost_usd]
     if out:
@@ -156,7 +168,9 @@ def _savings_notes(found, best, baseline, deadline_h) -> None:
     output.note(f"Best: {output.inert(best.model)}, {best.batch_size} per call, Batch API {'on' if best.batch_api else 'off'}: "
                 f"{output.usd(best.cost_usd)}, {output.usd(dearest.cost_usd - best.cost_usd)} less than the dearest.")  # fmt: skip
     if baseline:
-        output.note(f"Against the baseline ({output.usd(baseline.cost_usd)}): {output.usd(baseline.cost_usd - best.cost_usd)} saved.")
+        output.note(
+            f"Against the baseline ({output.usd(baseline.cost_usd)}): {output.usd(baseline.cost_usd - best.cost_usd)} saved."
+        )
 
 
 def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
@@ -181,5 +195,7 @@ def _show_requests(rows: list[dict], fmt) -> None:
     for row in rows:
         if row["uncounted"]:
             parts = ", ".join(f"{kind} in {n} requests" for kind, n in row["uncounted"].items())
-            output.warn(f"{output.inert(row['model'])}: input tokens leave out what cannot be counted offline ({parts}): "
-                        "they are a lower bound")
+            output.warn(
+                f"{output.inert(row['model'])}: input tokens leave out what cannot be counted offline ({parts}): "
+                "they are a lower bound"
+            )

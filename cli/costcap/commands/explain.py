@@ -18,7 +18,9 @@ from costcap.store import DEFAULT_PATH
 def explain(
     finding: Annotated[str | None, typer.Argument(help="A finding's id as audit lists it (F1, F2, ...).")] = None,
     feature: Annotated[str | None, typer.Option("--feature", help="The calls of this feature.")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="The calls of this model (as logged or as priced).")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="The calls of this model (as logged or as priced).")
+    ] = None,
     day: DayOption = None,
     since: DayOption = None,
     until: DayOption = None,

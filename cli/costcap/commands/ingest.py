@@ -9,11 +9,11 @@ import typer
 
 from costcap import output
 from costcap.commands import (
+    AUTO,
     DbOption,
     FieldOption,
     FormatOption,
     IngestFlags,
-    Kind,
     KindOption,
     ModelOption,
     PresetOption,
@@ -34,7 +34,7 @@ PREVIEW_COLUMNS = ["ts", "feature", "model", "tier", "input_tokens", "cached_tok
 
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (every file in them) or - for stdin.")],
-    kind: KindOption = Kind.auto,
+    kind: KindOption = AUTO,
     model: ModelOption = None,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
@@ -43,8 +43,14 @@ def ingest(
     recursive: RecursiveOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what each file would give; store nothing.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Re-read files already stored, replacing their rows.")] = False,
-    save_preset: Annotated[Path | None, typer.Option("--save-preset", metavar="FILE",
-                                                     help="Write the mapping the files were read with as a preset file (--preset FILE reads it).")] = None,
+    save_preset: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-preset",
+            metavar="FILE",
+            help="Write the mapping the files were read with as a preset file (--preset FILE reads it).",
+        ),
+    ] = None,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: FormatOption = "table",
@@ -54,7 +60,9 @@ def ingest(
     Example: costcap ingest exports/ logs/app.log.gz --model gpt-4o
     """
     with open_store(db, prices_file, create=True, dry_run=dry_run) as store:
-        results = ingest_into(store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive, tz, save_preset))
+        results = ingest_into(
+            store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive, tz, save_preset)
+        )
     show(results, fmt)
     if dry_run and fmt != "json":
         _show_dry_run(results)

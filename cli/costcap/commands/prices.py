@@ -15,8 +15,13 @@ from costcap.store import DEFAULT_PATH
 
 
 def prices(
-    model: Annotated[str | None, typer.Argument(help="A model id or alias: every rate it bills at; all models when left out.")] = None,
-    at: Annotated[datetime | None, typer.Option("--at", parser=parse_day, metavar="YYYY-MM-DD", help="Prices in force on this day.")] = None,
+    model: Annotated[
+        str | None, typer.Argument(help="A model id or alias: every rate it bills at; all models when left out.")
+    ] = None,
+    at: Annotated[
+        datetime | None,
+        typer.Option("--at", parser=parse_day, metavar="YYYY-MM-DD", help="Prices in force on this day."),
+    ] = None,
     prices_file: PricesOption = None,
     db: DbOption = DEFAULT_PATH,
     fmt: FormatOption = "table",
@@ -37,5 +42,3 @@ def prices(
         output.write(doc, fmt)
         return
     output.write(documents.catalog_document(catalog, day), fmt)
-
-

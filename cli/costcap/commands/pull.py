@@ -19,11 +19,19 @@ def pull(
     since: DayOption = None,
     until: DayOption = None,
     bucket: Annotated[str, typer.Option(help="Usage bucket width: 1d or 1h (costs are always per day).")] = "1d",
-    group_by: Annotated[str, typer.Option(help="Usage dimensions, comma-separated.")] = "model,project_id,api_key_id,batch,service_tier",
-    admin_key_env: Annotated[str, typer.Option(help="Environment variable holding the Admin key.")] = core.DEFAULT_KEY_ENV,
-    base_url: Annotated[str | None, typer.Option(envvar="OPENAI_BASE_URL", help="API base URL (a proxy, a test server).")] = None,
+    group_by: Annotated[
+        str, typer.Option(help="Usage dimensions, comma-separated.")
+    ] = "model,project_id,api_key_id,batch,service_tier",
+    admin_key_env: Annotated[
+        str, typer.Option(help="Environment variable holding the Admin key.")
+    ] = core.DEFAULT_KEY_ENV,
+    base_url: Annotated[
+        str | None, typer.Option(envvar="OPENAI_BASE_URL", help="API base URL (a proxy, a test server).")
+    ] = None,
     save: Annotated[Path | None, typer.Option(help="Also keep the raw pages (JSON lines) in this folder.")] = None,
-    timeout: Annotated[float, typer.Option(help="Seconds one request may take, retries included.", min=1, max=86_400)] = core.REQUEST_DEADLINE_S,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds one request may take, retries included.", min=1, max=86_400)
+    ] = core.REQUEST_DEADLINE_S,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: FormatOption = "table",

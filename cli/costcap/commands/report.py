@@ -12,11 +12,11 @@ import typer
 from costcap import estimate as estimate_core
 from costcap import output, userfile
 from costcap.commands import (
+    AUTO,
     DayOption,
     DbOption,
     FieldOption,
     IngestFlags,
-    Kind,
     KindOption,
     ModelOption,
     PresetOption,
@@ -40,12 +40,16 @@ FORMATS = format_option("html", "json")
 
 
 def report(
-    paths: Annotated[list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")] = None,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Read these into a throwaway store instead of --db.")
+    ] = None,
     since: DayOption = None,
     until: DayOption = None,
-    plan: Annotated[Path | None, typer.Option("--plan", help="A plan (PLAN.toml): add estimate's cost per order by batch size.")] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="A plan (PLAN.toml): add estimate's cost per order by batch size.")
+    ] = None,
     out: Annotated[str, typer.Option("--output", "-o", help="The file to write; - for stdout.")] = DEFAULT_OUTPUT,
-    kind: KindOption = Kind.auto,
+    kind: KindOption = AUTO,
     model: ModelOption = None,
     field: FieldOption = [],  # noqa: B006
     preset: PresetOption = None,
@@ -54,7 +58,7 @@ def report(
     recursive: RecursiveOption = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
-    fmt: FORMATS = "html",
+    fmt: FORMATS = "html",  # type: ignore[valid-type]  # built from the writer registry
 ) -> None:
     """Write one HTML page (charts inline, opens offline) with the bill, spend per day and feature, the findings and caps.
 
@@ -66,7 +70,9 @@ def report(
     if target is not None and target.exists() and not Path(os.path.realpath(target)).is_file():
         raise CostcapError(f"{out}: not a regular file (a device, pipe or socket): give a file name for the report")
     planned = _plan(plan, prices_file, db) if plan else (None, None, None)
-    store, _ = load_store(db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz))
+    store, _ = load_store(
+        db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)
+    )
     with store:
         doc, audited, caps = documents.build(store, settings_for(store, since, until), *planned)
     _write(doc, fmt, target)
@@ -87,5 +93,7 @@ def _write(doc, fmt: str, target: Path | None) -> None:
         return
     text = output.render(doc, fmt)
     written = userfile.write_text(target, text, "the report")  # a reader never sees half a page
-    shown = target if written == Path(os.path.realpath(target)) and not target.is_symlink() else f"{target} (-> {written})"
+    shown = (
+        target if written == Path(os.path.realpath(target)) and not target.is_symlink() else f"{target} (-> {written})"
+    )
     output.note(f"Wrote {shown} ({len(text.encode()) / 1024:,.0f} KiB): open it in a browser; it fetches nothing.")

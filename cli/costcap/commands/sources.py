@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -43,4 +44,6 @@ def forget(
         gone = core.forget(store, names)
     output.write(documents.forgotten_document(gone), fmt)
     total = sum(f.calls + f.usage_rows + f.cost_rows for f in gone)
-    output.note(f"Forgot {len(gone)} source(s): {total:,} rows, {output.usd(sum(f.spend_usd for f in gone))} of spend.")
+    output.note(
+        f"Forgot {len(gone)} source(s): {total:,} rows, {output.usd(sum((f.spend_usd for f in gone), Decimal(0)))} of spend."
+    )

@@ -21,7 +21,8 @@ def tokens(
     text: Annotated[str | None, typer.Argument(help="Text to count; - reads stdin.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Count the text of this file.")] = None,
     messages: Annotated[
-        Path | None, typer.Option("--messages", help="JSON chat messages, or a request body (messages or input, tools).")
+        Path | None,
+        typer.Option("--messages", help="JSON chat messages, or a request body (messages or input, tools)."),
     ] = None,
     model: Annotated[str, typer.Option(help="Model whose tokenizer and input price apply.")] = "gpt-4o",
     encoding: Annotated[str | None, typer.Option(help="Tokenizer to use instead of the model's.")] = None,
@@ -52,7 +53,7 @@ def tokens(
 
 def _read_text(text: str | None, file: Path | None) -> str:
     if file is None:
-        return _stdin() if text == "-" else text
+        return _stdin() if text == "-" else text or ""
     return read_text(file, "the --file to count")
 
 

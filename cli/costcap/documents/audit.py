@@ -28,7 +28,7 @@ def findings_section(report: core.Report) -> Section:
     columns = [column("id", drop=KEY), column("saving_usd", "saving", drop=KEY), column("kind", drop=KEY),
                column("feature", kind="text"), column("model", kind="text"), column("detail", "evidence"), column("fix")]  # fmt: skip
     rows = [{"id": i, "saving_usd": _saving(f), **{k: getattr(f, k) for k in ("kind", "feature", "model", "detail", "fix")}}
-            for i, f in zip(core.finding_ids(report.findings), report.findings)]  # fmt: skip
+            for i, f in zip(core.finding_ids(report.findings), report.findings, strict=False)]  # fmt: skip
     title = f"Findings ({len(rows)}), largest saving first (they overlap: do not add them up)"
     return Section("findings", title, columns, rows, stacked=True)
 
@@ -65,14 +65,16 @@ def contract(report: core.Report) -> dict:
          "attributed_usd": money(g["attributed_usd"]), "unattributed_usd": money(g["unattributed_usd"])}
         for g in report.gaps
     ]  # fmt: skip
-    doc["findings"] = [{"id": i, **_finding_doc(f)} for i, f in zip(core.finding_ids(report.findings), report.findings)]
+    doc["findings"] = [
+        {"id": i, **_finding_doc(f)} for i, f in zip(core.finding_ids(report.findings), report.findings, strict=False)
+    ]
     return doc
 
 
 def _row_doc(key: str, row: dict) -> dict:
     doc = {key: row["key"]}
     for name, value in row.items():
-        if name == "key" or name == "logged_as" and key != "model":
+        if name == "key" or (name == "logged_as" and key != "model"):
             continue
         if name == "logged_as":  # by model: the names logged for the snapshot that bills them
             doc[name] = ", ".join(value or [])
@@ -125,19 +127,32 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
     return [
         ("Period", period),
         ("Billed", billed),
-        *([("Billed by line", "; ".join(f"{line} {usd(amount)}" for line, amount in b.by_line.items()))]
-          if len(b.by_line) > 1 else []),
-        *([("No log explains", f"{usd(b.unattributable_usd)} (storage, sessions, tool calls billed per call)")]
-          if b.unattributable_usd else []),
+        *(
+            [("Billed by line", "; ".join(f"{line} {usd(amount)}" for line, amount in b.by_line.items()))]
+            if len(b.by_line) > 1
+            else []
+        ),
+        *(
+            [("No log explains", f"{usd(b.unattributable_usd)} (storage, sessions, tool calls billed per call)")]
+            if b.unattributable_usd
+            else []
+        ),
         ("Attributed", f"{usd(report.attributed_usd)} over {report.calls:,} logged calls"),
         ("Unattributed", _gap_line(report, gap, share)),
-        ("Coverage", coverage + (f"; unpriced: {', '.join(u['model'] for u in report.unpriced)}" if report.unpriced else "")),
+        (
+            "Coverage",
+            coverage + (f"; unpriced: {', '.join(u['model'] for u in report.unpriced)}" if report.unpriced else ""),
+        ),
     ]
 
 
 def _gap_line(report: core.Report, gap: Decimal | None, share: str) -> str:
     if gap is None:
-        return "not split by feature (--feature narrows the calls only)" if report.settings.scope.feature else "unknown without a bill"
+        return (
+            "not split by feature (--feature narrows the calls only)"
+            if report.settings.scope.feature
+            else "unknown without a bill"
+        )
     if gap < 0:
         return (f"{usd(gap)}{share}: the logs record more than the bill shows (calls logged twice, logs of another "
                 "organisation or period, a wrong --model default, or prices above what was charged)")  # fmt: skip

@@ -20,14 +20,16 @@ DATA_KEYS = [c.key for c in COLUMNS if not c.table_only]
 
 
 def title(settings: core.Settings) -> str:
-    return f"max_tokens = ceil({settings.safety} x p{float(settings.percentile):g} of completion tokens), by {settings.by}"
+    return (
+        f"max_tokens = ceil({settings.safety} x p{float(settings.percentile):g} of completion tokens), by {settings.by}"
+    )
 
 
 def document(report: core.Report) -> Doc:
     s = report.settings
     groups = [group_doc(g) for g in report.groups]
     top = max((g.max for g in report.groups), default=1) or 1
-    rows = [{**doc, "distribution": _bar(g, top)} for doc, g in zip(groups, report.groups)]
+    rows = [{**doc, "distribution": _bar(g, top)} for doc, g in zip(groups, report.groups, strict=False)]
     data = {
         "by": s.by, "percentile": float(s.percentile), "safety": float(s.safety), "round": s.round_to,
         "denominator": "calls that returned a completion (output tokens > 0, no HTTP error)",
@@ -51,7 +53,10 @@ def group_doc(g: core.Group) -> dict:
 def _bar(g: core.Group, top: int) -> str:
     """█ up to p50, ▓ up to p90, ░ up to the longest; | marks the recommended cap."""
     scale = BAR_WIDTH / top
-    cells = ["█" if i < g.p50 * scale else "▓" if i < g.p90 * scale else "░" if i < g.max * scale else " " for i in range(BAR_WIDTH)]
+    cells = [
+        "█" if i < g.p50 * scale else "▓" if i < g.p90 * scale else "░" if i < g.max * scale else " "
+        for i in range(BAR_WIDTH)
+    ]
     if g.recommended_max_tokens is not None:
         cells[min(BAR_WIDTH - 1, int(g.recommended_max_tokens * scale))] = "|"
     return "".join(cells)

@@ -28,8 +28,15 @@ def scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) 
     del row["cannot_run"]  # said in `out`
     row["best"] = s is best
     row["out"] = core.why_out(s, deadline_h)
-    for key in ("expected_attempts", "expected_failed_calls", "input_tokens", "cached_input_tokens", "cache_write_tokens",
-                "output_tokens", "wall_time_s"):
+    for key in (
+        "expected_attempts",
+        "expected_failed_calls",
+        "input_tokens",
+        "cached_input_tokens",
+        "cache_write_tokens",
+        "output_tokens",
+        "wall_time_s",
+    ):
         row[key] = None if row[key] is None else round(float(row[key]), 6)
     for key in ("cost_per_order_usd", "cost_usd", "retry_cost_usd"):
         row[key] = money(row[key])
@@ -58,7 +65,7 @@ def diff_document(picked: list, threshold: Decimal) -> Doc:
         "change_pct": round(float(pct), 4), "threshold_pct": float(threshold), "over_threshold": pct > threshold,
     }  # fmt: skip
     rows = [{"side": side, "plan": str(p), "model": s.model, "batch_size": s.batch_size, "batch_api": s.batch_api,
-             "cost_per_order_usd": s.cost_per_order_usd} for side, (p, _, s) in zip(("base", "new"), picked)]  # fmt: skip
+             "cost_per_order_usd": s.cost_per_order_usd} for side, (p, _, s) in zip(("base", "new"), picked, strict=False)]  # fmt: skip
     rows.append({"side": "change", "cost_per_order_usd": change, "change_pct": f"{pct:+.1f}%"})
     return one_table("estimate", "diff", "Cost per order: base vs new", DIFF_COLUMNS, rows, data)
 

@@ -20,7 +20,7 @@ def files_document(results) -> Doc:
     docs = [file_doc(r) for r in results]
     folder = _shared_folder([r.path for r in results])
     rows = [{**d, "file": d["file"][len(folder):] if folder else d["file"],
-             "spend_usd": r.spend_usd if r.status in ("ingested", "appended") else None} for d, r in zip(docs, results)]  # fmt: skip
+             "spend_usd": r.spend_usd if r.status in ("ingested", "appended") else None} for d, r in zip(docs, results, strict=False)]  # fmt: skip
     title = f"Files in {folder}" if folder else ""
     return one_table("ingest", "files", title, FILE_COLUMNS, rows, {"files": docs})
 

@@ -50,7 +50,10 @@ def _detail_rows(catalog: Catalog, model: str, day: date | None) -> list[dict]:
     for period in (p for p in periods if p):
         base = {"model": period.model, "effective_from": period.effective_from, "effective_to": period.effective_to}
         for tier, rates in period.tiers.items():
-            rows += [{**base, "tier": tier, "rate": label, "usd": value, "per": "1M tokens"} for label, value in _rate_list(rates)]
+            rows += [
+                {**base, "tier": tier, "rate": label, "usd": value, "per": "1M tokens"}
+                for label, value in _rate_list(rates)
+            ]
         rows += [{**base, "tier": "any", "rate": unit, "usd": usd, "per": "unit"} for unit, usd in period.units.items()]
     return rows
 
@@ -84,6 +87,8 @@ def _rows(catalog: Catalog, day: date | None) -> list[dict]:
         for period in catalog.periods[name]
         if day is None or period.covers(day)
     ]
+
+
 def _aliases_by_model(catalog: Catalog, day: date | None) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for alias in catalog.all_aliases():

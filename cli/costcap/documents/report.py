@@ -43,14 +43,22 @@ def build(store: Store, audit_settings: audit_core.Settings, plan=None, scenario
         charts.append(_plan_chart(plan, scenarios, best))
         sections.append(planned.main)
         data["estimate"] = planned.data
-    summary = audited.summary + [("Where from", "billed: the cost export per day (else the usage export at catalog "
+    summary = [*audited.summary, ("Where from", "billed: the cost export per day (else the usage export at catalog "
                                   "prices); attributed: logged and Batch-output calls at catalog prices")]  # fmt: skip
     return Doc("report", data, "costcap report", summary, sections, charts), report, caps
 
 
 def _by_model(report: audit_core.Report):
-    columns = [column("model", drop=KEY), column("cost_usd", "cost", missing="unpriced"), column("share"), column("calls")]
-    rows = [{"model": r["key"], "cost_usd": r["cost_usd"], "share": r["share"], "calls": r["calls"]} for r in report.breakdowns["model"]]
+    columns = [
+        column("model", drop=KEY),
+        column("cost_usd", "cost", missing="unpriced"),
+        column("share"),
+        column("calls"),
+    ]
+    rows = [
+        {"model": r["key"], "cost_usd": r["cost_usd"], "share": r["share"], "calls": r["calls"]}
+        for r in report.breakdowns["model"]
+    ]
     return Section("by_model", "Spend by model", columns, rows)
 
 
@@ -66,8 +74,10 @@ def _float(value) -> float:
 
 
 def _days(report: audit_core.Report) -> Chart:
-    days = sorted({str(r["day"]) for r in report.feature_days if r["day"] is not None} | {str(d) for d in report.billed.by_day})
-    totals = defaultdict(Decimal)
+    days = sorted(
+        {str(r["day"]) for r in report.feature_days if r["day"] is not None} | {str(d) for d in report.billed.by_day}
+    )
+    totals: defaultdict[str, Decimal] = defaultdict(Decimal)
     for r in report.feature_days:
         totals[r["feature"]] += r["cost_usd"] or Decimal(0)
     top = [f for f, _ in sorted(totals.items(), key=lambda kv: -kv[1])[:TOP_FEATURES]]
@@ -81,7 +91,12 @@ def _days(report: audit_core.Report) -> Chart:
     billed = [_float(report.billed.by_day[d]) if d in report.billed.by_day else None
               for d in (_day(x) for x in days)]  # fmt: skip
     caption = "Bars: attributed spend of logged calls per feature; line: billed per day."
-    return Chart("stacked_days", "Spend per day, by feature, against the bill", {"days": days, "series": series, "billed": billed}, caption)
+    return Chart(
+        "stacked_days",
+        "Spend per day, by feature, against the bill",
+        {"days": days, "series": series, "billed": billed},
+        caption,
+    )
 
 
 def _day(text: str) -> date:
@@ -92,7 +107,12 @@ def _bars(title: str, rows: list[dict]) -> Chart:
     priced = [r for r in rows if r["cost_usd"] is not None][:15]
     unpriced = [r["key"] for r in rows if r["cost_usd"] is None]
     caption = f"Unpriced, not drawn: {', '.join(unpriced)}." if unpriced else ""
-    return Chart("bars", title, {"labels": [r["key"] for r in priced], "values": [_float(r["cost_usd"]) for r in priced]}, caption)
+    return Chart(
+        "bars",
+        title,
+        {"labels": [r["key"] for r in priced], "values": [_float(r["cost_usd"]) for r in priced]},
+        caption,
+    )
 
 
 def _distributions(caps: budget_core.Report, spread: dict) -> Chart:
@@ -103,7 +123,12 @@ def _distributions(caps: budget_core.Report, spread: dict) -> Chart:
     ]  # fmt: skip
     caption = (f"Completion tokens of the calls that returned a completion; recommended = "
                f"ceil({caps.settings.safety} x p{float(caps.settings.percentile):g}) (costcap budget).")  # fmt: skip
-    return Chart("distribution", "Completion tokens per feature, against today's cap and the recommended one", {"groups": groups}, caption)
+    return Chart(
+        "distribution",
+        "Completion tokens per feature, against today's cap and the recommended one",
+        {"groups": groups},
+        caption,
+    )
 
 
 def _whole(value) -> int | None:
@@ -111,7 +136,7 @@ def _whole(value) -> int | None:
 
 
 def _plan_chart(plan, scenarios, best) -> Chart:
-    series = {}
+    series: dict = {}
     for s in scenarios:
         key = (s.model, s.batch_api)
         series.setdefault(key, []).append((s.batch_size, _float(s.cost_per_order_usd)))
@@ -121,5 +146,9 @@ def _plan_chart(plan, scenarios, best) -> Chart:
     if best is not None:
         marked = {"x": best.batch_size, "y": _float(best.cost_per_order_usd),
                   "name": f"{best.model}, {best.batch_size} per call{', Batch API' if best.batch_api else ''}"}  # fmt: skip
-    return Chart("lines", f"Cost per order against batch size: {plan.name}", {"series": lines, "best": marked},
-                 "Dashed: with the Batch API. Retries are priced in (estimate's arithmetic).")
+    return Chart(
+        "lines",
+        f"Cost per order against batch size: {plan.name}",
+        {"series": lines, "best": marked},
+        "Dashed: with the Batch API. Retries are priced in (estimate's arithmetic).",
+    )

@@ -120,7 +120,7 @@ class _Ready:
     path: str
     skip_bytes: int = 0
     lines_before: int = 0
-    mapping: presets.Mapping | None = None
+    mapping: presets.Mapping = field(default_factory=lambda: presets.Mapping(presets.presets()[presets.BASE]))
     sample: list[dict] = field(default_factory=list)
     unwrapper: unwrap.Unwrapper | None = None
 
@@ -132,6 +132,9 @@ class _Ready:
         size = sum(r.item.size for r in group)
         return (self.reader.name, self.mapping.preset) == (first.reader.name, first.mapping.preset) and (
             len(group) < GROUP_FILES and size + self.item.size <= GROUP_BYTES)  # fmt: skip
+
+
+NO_PRIOR = (None, 0, 0, None, None)  # a path the store has not read: (sha256, bytes, lines, kind, document_id)
 
 
 @dataclass
@@ -194,22 +197,35 @@ class _Run:
         if self.request.force:
             self._read_group()
             self._forget_earlier(item, path)
-        prior = self.known.latest.get(path)
-        grows = prior is not None and reader.appends and prior[3] == reader.name
+        prior = self.known.latest.get(path) or NO_PRIOR
+        grows = reader.appends and prior[3] == reader.name
         content = files.digest(item, prior[1] if grows else None)
         item.limit = content.size  # read what was hashed, no more: the stored size and lines then match the read
         sha = files.source_sha(content.sha256, item.partition)
         held = self.known.by_sha.get(sha)
         if held is not None:
             return self._unchanged(item, reader, path, held)
-        appended = grows and files.source_sha(content.prefix_sha256, item.partition) == prior[0] and content.size > prior[1]
+        appended = (
+            grows
+            and content.prefix_sha256 is not None
+            and files.source_sha(content.prefix_sha256, item.partition) == prior[0]
+            and content.size > prior[1]
+        )
         source_id, self.next_id = self.next_id, self.next_id + 1
-        result = FileResult(item.name, reader.name, "appended" if appended else "ingested", first_line=prior[2] + 1 if appended else 1)
+        result = FileResult(
+            item.name, reader.name, "appended" if appended else "ingested", first_line=prior[2] + 1 if appended else 1
+        )
         ready = _Ready(item, reader, head_text, result, source_id, prior[4] if appended else source_id, sha, path,
                        prior[1] if appended else 0, prior[2] if appended else 0)  # fmt: skip
         self.known.by_sha[sha] = source_id
-        self.known.latest[path] = self.known.by_id[source_id] = (sha, content.size, ready.lines_before, reader.name, ready.document_id)
-        if reader.calls:
+        self.known.latest[path] = self.known.by_id[source_id] = (
+            sha,
+            content.size,
+            ready.lines_before,
+            reader.name,
+            ready.document_id,
+        )
+        if reader.calls and reader.sample is not None:
             self._read_with(ready, [{**item.partition, **r} for r in reader.sample(head_text)])
         return ready
 
@@ -225,11 +241,16 @@ class _Run:
         ready.result.preset = preset.name
         self.mappings[ready.item.name] = ready.mapping
         if inferred is not None:
-            ready.result.inferred = [*(f"{name} <- {keys[0]}" for name, keys in inferred.fields.items()), *inferred.notes]
+            ready.result.inferred = [
+                *(f"{name} <- {keys[0]}" for name, keys in inferred.fields.items()),
+                *inferred.notes,
+            ]
 
     def save_preset(self, path: Path) -> None:
         """--save-preset: the one mapping the call files were read with, as a preset file --preset reads back."""
-        distinct = list({repr(m.preset.fields) + repr(m.overrides): (name, m) for name, m in self.mappings.items()}.values())
+        distinct = list(
+            {repr(m.preset.fields) + repr(m.overrides): (name, m) for name, m in self.mappings.items()}.values()
+        )
         if not distinct:
             raise CostcapError(f"--save-preset {path}: no file was read as calls, so there is no mapping to save")
         if len(distinct) > 1:
@@ -243,10 +264,12 @@ class _Run:
         binary = readers.binary_kind(raw)
         kind = self.request.kind
         try:
-            if binary is not None and kind in ("auto", binary.name):
+            if binary is not None and binary.head_text is not None and kind in ("auto", binary.name):
                 return binary, binary.head_text(item)
             head_text = readers.decode_head(item.name, raw, lenient=self.request.skip_bad)
-            return (readers.detect(item.name, head_text) if kind == "auto" else readers.forced(item.name, head_text, kind)), head_text
+            return (
+                readers.detect(item.name, head_text) if kind == "auto" else readers.forced(item.name, head_text, kind)
+            ), head_text
         except readers.UnknownKind as exc:
             if item.explicit:
                 raise
@@ -293,7 +316,9 @@ class _Run:
         if self.request.dry_run:
             for ready in kept:
                 ready.result.field_keys = _fed_by(ready.mapping, ready.sample)
-                ready.result.preview = self.store.dicts("ingest/preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS)
+                ready.result.preview = self.store.dicts(
+                    "ingest/preview_calls", source_id=ready.source_id, limit=PREVIEW_CALLS
+                )
 
     def _pass_over_parents(self, group: list[_Ready], tallies: dict[int, Tally]) -> None:
         """A trace's parent spans repeat the tokens of the calls beneath them: passed over, and said where they differ."""
@@ -315,7 +340,10 @@ class _Run:
                 sink.open(ready.source_id, ready.item.name, ready.document_id, ready.item.partition)
                 reject = functools.partial(sink.reject, ready.source_id)
                 reads[ready.source_id] = 0
-                for lines, records, count, size in ready.reader.batches(ready.item, ready.skip_bytes, ready.result.first_line, reject):
+                assert ready.reader.batches is not None, "only call readers are grouped"
+                for lines, records, count, size in ready.reader.batches(
+                    ready.item, ready.skip_bytes, ready.result.first_line, reject
+                ):
                     sink.add(ready.source_id, *unwrap.apply_batch(ready.unwrapper, lines, records))
                     reads[ready.source_id] += count
                     self.progress.add(size)
@@ -332,20 +360,34 @@ class _Run:
                  r.result.first_line, r.document_id) for r in kept]  # fmt: skip
         names = ("source_id", "path", "sha256", "kind", "rows", "skipped", "bad", "duplicates", "bytes", "lines",
                  "first_line", "document_id")  # fmt: skip
-        self.store.execute("ingest/insert_sources", **{name: list(column) for name, column in zip(names, zip(*rows))})
+        self.store.execute(
+            "ingest/insert_sources",
+            **{name: list(column) for name, column in zip(names, zip(*rows, strict=False), strict=False)},
+        )
         for r in kept:
-            digest = (r.sha256, r.item.limit or r.item.size, r.lines_before + reads[r.source_id], r.result.kind, r.document_id)
+            digest = (
+                r.sha256,
+                r.item.limit or r.item.size,
+                r.lines_before + reads[r.source_id],
+                r.result.kind,
+                r.document_id,
+            )
             self.known.latest[r.path] = self.known.by_id[r.source_id] = digest
 
     def _load_summary(self, ready: _Ready) -> None:
         """An export or API page: its own reader stores its rows."""
         result = ready.result
-        rows, skipped, duplicates, table = ready.reader.load(self.store, ready.item, ready.head_text, ready.source_id, self.request.options.now)
+        assert ready.reader.load is not None, "only export readers load"
+        rows, skipped, duplicates, table = ready.reader.load(
+            self.store, ready.item, ready.head_text, ready.source_id, self.request.options.now
+        )
         result.rows, result.skipped, result.duplicates = rows, skipped, duplicates
         if self.request.replace_range and table:
             start, end = self.request.replace_range
             query = "ingest/replace_cost_range" if table == "costs" else "ingest/replace_usage_range"
-            result.duplicates += self.store.rows(query, source_id=ready.source_id, range_start=start, range_end=end)[0][0]
+            result.duplicates += self.store.rows(query, source_id=ready.source_id, range_start=start, range_end=end)[0][
+                0
+            ]
         if not rows:
             result.status, result.note = "nothing to store", "only empty buckets: no usage or cost in it"
             return
@@ -398,7 +440,9 @@ def _stored_path(item: files.Input) -> str:
     return item.name if item.name == "<stdin>" else str(item.path.resolve())
 
 
-def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> tuple[presets.Preset, infer.Inferred | None]:
+def _preset(
+    reader: readers.Reader, options: Options, sample: list[dict]
+) -> tuple[presets.Preset, infer.Inferred | None]:
     """The preset named, the reader's own, the first whose keys the records carry, or, where none of them finds a
     token count, a mapping inferred from the records' keys."""
     if options.preset:
@@ -414,7 +458,9 @@ def _preset(reader: readers.Reader, options: Options, sample: list[dict]) -> tup
     return (infer.preset(inferred), inferred) if inferred.reads_tokens else (picked, None)
 
 
-def _never_silent(item: files.Input, reader: readers.Reader, mapping: presets.Mapping, tally: Tally, result: FileResult) -> None:
+def _never_silent(
+    item: files.Input, reader: readers.Reader, mapping: presets.Mapping, tally: Tally, result: FileResult
+) -> None:
     """A file that gave no call: an error when it holds token counts, else said, and in either case not stored."""
     if tally.calls:
         if not result.rows:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 
@@ -100,7 +101,7 @@ class CallSink:
         import pyarrow as pa
 
         table = pa.concat_tables(self._pieces) if len(self._pieces) > 1 else self._pieces[0]
-        sources = sorted({s for s in table.column("source_id").unique().to_pylist()})
+        sources = sorted(set(table.column("source_id").unique().to_pylist()))
         self._pieces = []
         self._holder.table = _parallel(table)
         if not self._holder.registered:
@@ -115,15 +116,21 @@ class CallSink:
         }  # fmt: skip
         (stored,) = self.store.one("ingest/insert_record_calls", **params)
         if self.mapping.keys("span_id"):
-            self.store.execute("ingest/keep_trace_spans")  # a trace's spans with no tokens still link calls to their parents
+            self.store.execute(
+                "ingest/keep_trace_spans"
+            )  # a trace's spans with no tokens still link calls to their parents
         if stored < table.num_rows:  # some records gave no call: those that name token counts are said
-            for source_id, records, keys in self.store.rows("ingest/count_unread_token_records", sources=sources, **vocabulary().sql_params()):
+            for source_id, records, keys in self.store.rows(
+                "ingest/count_unread_token_records", sources=sources, **vocabulary().sql_params()
+            ):
                 tally = self.files[source_id].tally
                 tally.unread += records
                 tally.unread_keys = sorted(set(tally.unread_keys) | set(keys))[:8]
         stored -= self.take_refused(sources)
         self._count(sources, stored)
-        self._note_token_keys([s for s in sources if not self.files[s].tally.calls and len(self.files[s].tally.token_keys) < 8])
+        self._note_token_keys(
+            [s for s in sources if not self.files[s].tally.calls and len(self.files[s].tally.token_keys) < 8]
+        )
         self._holder.table = None
 
     def close(self) -> dict[int, Tally]:
@@ -135,10 +142,9 @@ class CallSink:
         finally:
             if self._holder.registered:
                 self._holder.registered = False
-                try:
+                # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
+                with contextlib.suppress(duckdb.Error):
                     self.store.unregister("incoming_records")
-                except duckdb.Error:
-                    pass  # the transaction was aborted (an error, Ctrl-C): the error that did it is on its way up
         return {source_id: file.tally for source_id, file in self.files.items()}
 
     def _count(self, sources: list[int], stored: int) -> None:
@@ -185,7 +191,7 @@ class CallSink:
         except (json.JSONDecodeError, RecursionError):
             return what
         key = next((k for k in self.mapping.keys(name) if lookup(record, k) is not None), name)
-        return key + what[len(name):]
+        return key + what[len(name) :]
 
     def _piece(self, source_id: int, lines, records):
         """An Arrow table of one big block of a line reader's (one record per line): source, document, line, item,
@@ -213,7 +219,7 @@ class _Gathered:
     partitions: list[str | None] = field(default_factory=list)
 
     def add(self, file: _File, source_id: int, lines, records) -> None:
-        for line, record in zip(lines, records):
+        for line, record in zip(lines, records, strict=False):
             # a record's number among those that start on its line (a document may hold several per line)
             file.last_item = file.last_item + 1 if line == file.last_line else 0
             file.last_line = line
@@ -269,7 +275,9 @@ def values_view(mapping: Mapping) -> str:
     value and a parent of another key is read with json_extract instead. Keys come from presets or --field and reach
     the text only inside quoted literals and identifiers."""
     wanted = {**{name: mapping.keys(name) for name in call_fields()}, "object": [SUMMARY_KEY]}
-    leaves = {tuple(parts(key)): "JSON" if name in JSON_FIELDS else "VARCHAR" for name, keys in wanted.items() for key in keys}
+    leaves = {
+        tuple(parts(key)): "JSON" if name in JSON_FIELDS else "VARCHAR" for name, keys in wanted.items() for key in keys
+    }
     tree, apart = _shape(leaves)
     columns = []
     for name, keys in wanted.items():
@@ -277,13 +285,21 @@ def values_view(mapping: Mapping) -> str:
         picked = "coalesce(" + ", ".join(picks) + ")" if picks else "NULL"
         columns.append(f"CAST({picked} AS VARCHAR) AS j_{name}")
     checks: list[str] = []
-    columns.append(_first_key(mapping.preset.objects, checks, "v[{i}] IS NOT NULL AND v[{i}] <> 'null' AND NOT starts_with(v[{i}], '{{')", "not_object"))
+    columns.append(
+        _first_key(
+            mapping.preset.objects,
+            checks,
+            "v[{i}] IS NOT NULL AND v[{i}] <> 'null' AND NOT starts_with(v[{i}], '{{')",
+            "not_object",
+        )
+    )
     columns.append(_first_key(mapping.preset.required, checks, "v[{i}] IS NULL OR v[{i}] = 'null'", "missing"))
     extract = f", try(json_extract(record, [{', '.join(map(_literal, checks))}])) AS v" if checks else ""
     return (
         "CREATE OR REPLACE TEMP VIEW record_values AS SELECT source_id, document_id, line, item, r IS NOT NULL AS readable, "
         # a call's identity beside its request_id: the record's own text, so a line read again is never a new call
-        + "md5_number_upper(record) AS line_key, " + ", ".join(columns)
+        + "md5_number_upper(record) AS line_key, "
+        + ", ".join(columns)
         + f" FROM (SELECT source_id, document_id, line, item, record, try(json_transform(record, {_literal(json.dumps(tree))})) AS r{extract}"
         # a hive partition's keys are part of each of its records (the record's own keys win)
         + " FROM (SELECT source_id, document_id, line, item, CASE WHEN partition IS NULL THEN record"
@@ -317,9 +333,13 @@ def _place(tree: dict, path: tuple, kind: str) -> bool:
             return True
         if isinstance(steps[0], int):
             steps.pop(0)
-            inner = [kind] if not steps else [{}]
+            inner: list = [kind] if not steps else [{}]
             found = node.setdefault(step, inner)
-            if not isinstance(found, list) or (not steps and found != inner) or (steps and not isinstance(found[0], dict)):
+            if (
+                not isinstance(found, list)
+                or (not steps and found != inner)
+                or (steps and not isinstance(found[0], dict))
+            ):
                 return False
             if not steps:
                 return True

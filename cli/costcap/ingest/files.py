@@ -44,7 +44,7 @@ class Input:
 
     def open(self):
         """A binary stream of the (decompressed) content."""
-        raw = open(self.path, "rb")
+        raw = open(self.path, "rb")  # noqa: SIM115  the caller closes the stream it is given
         return gzip.GzipFile(fileobj=raw) if self.gzipped else raw
 
 
@@ -59,7 +59,10 @@ class Aside:
     note: str
 
 
-def expand(paths: list[str], spool_dir: Path, recursive: bool = False, limits: Limits = Limits(),
+DEFAULT_LIMITS = Limits()
+
+
+def expand(paths: list[str], spool_dir: Path, recursive: bool = False, limits: Limits = DEFAULT_LIMITS,
            skip_bad: bool = False) -> tuple[list[Input], list[Aside]]:  # fmt: skip
     """Every file named, matched by a glob, or inside a named folder (its subfolders too when `recursive`, its hive
     partitions always), sorted; `-` spools stdin to a file first; URLs are fetched into the spool. Each real folder
@@ -70,7 +73,10 @@ def expand(paths: list[str], spool_dir: Path, recursive: bool = False, limits: L
         if given == STDIN:
             found.append(_spool_stdin(spool_dir))
         elif remote.is_url(given):
-            found.extend(input_of(name, target, url=name) for name, target in remote.fetch(given, spool_dir, limits, _named_input))
+            found.extend(
+                input_of(name, target, url=name)
+                for name, target in remote.fetch(given, spool_dir, limits, _named_input)
+            )
         else:
             found.extend(_local(given, recursive, skip_bad, aside))
     return found, aside
@@ -86,7 +92,9 @@ def _local(given: str, recursive: bool, skip_bad: bool, aside: list[Aside]) -> l
         if path.is_file():
             return [input_of(given, path)]
         if path.exists():
-            raise CostcapError(f"{given}: not a regular file (a device, pipe or socket); save its content to a file first")
+            raise CostcapError(
+                f"{given}: not a regular file (a device, pipe or socket); save its content to a file first"
+            )
         raise CostcapError(f"{given}: no such file or directory (check the path)")
     except PermissionError as exc:
         raise CostcapError(f"{exc.filename or given}: permission denied (make it readable, or leave it out)") from None
@@ -96,6 +104,7 @@ def _local(given: str, recursive: bool, skip_bad: bool, aside: list[Aside]) -> l
 
 def _folder(given: str, path: Path, recursive: bool, skip_bad: bool, aside: list[Aside]) -> list[Input]:
     """A folder's files (its subfolders' when recursive, its hive partitions' always)."""
+
     def deep(relative: Path) -> bool:
         return recursive or _PARTITION.match(relative.parts[0]) is not None
 
@@ -228,7 +237,7 @@ def _glob_part(part: str) -> str:
         elif char == "?":
             out += "[^/]"
         elif end > 0:
-            body = part[i + 1:end]
+            body = part[i + 1 : end]
             out += "[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]"
             i = end
         else:
@@ -269,14 +278,13 @@ def partitions(name: str) -> dict[str, str]:
     return found
 
 
-def source_sha(content_sha: str | None, partition: dict[str, str]) -> str | None:
+def source_sha(content_sha: str, partition: dict[str, str]) -> str:
     """What a source is known by: its content's sha256, and the partition keys its records take from its folders
     (byte-identical files in two partitions are two sources)."""
-    if content_sha is None or not partition:
+    if not partition:
         return content_sha
     keys = json.dumps(partition, sort_keys=True)
     return hashlib.sha256(f"{content_sha}\n{keys}".encode()).hexdigest()
-
 
 
 def _spool_stdin(spool_dir: Path) -> Input:
@@ -287,8 +295,10 @@ def _spool_stdin(spool_dir: Path) -> Input:
         with open(handle, "wb") as out:
             shutil.copyfileobj(sys.stdin.buffer, out, _CHUNK)
     except OSError as exc:
-        raise CostcapError(f"-: cannot keep stdin in the temporary folder {spool_dir.parent} ({exc.strerror or exc}); "
-                           "free space there or point TMPDIR at a folder with room, or name a file instead of -") from None
+        raise CostcapError(
+            f"-: cannot keep stdin in the temporary folder {spool_dir.parent} ({exc.strerror or exc}); "
+            "free space there or point TMPDIR at a folder with room, or name a file instead of -"
+        ) from None
     return input_of("<stdin>", Path(name))
 
 
@@ -298,7 +308,9 @@ def head(item: Input, limit: int = 65536) -> bytes:
         with item.open() as stream:
             return stream.read(limit)
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(item.name, None, f"cannot read the gzip content ({exc})", "re-download or unzip the file") from None
+        raise InputError(
+            item.name, None, f"cannot read the gzip content ({exc})", "re-download or unzip the file"
+        ) from None
 
 
 @dataclass

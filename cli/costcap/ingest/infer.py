@@ -45,10 +45,17 @@ class Vocabulary:
         if any(lowered == n or lowered.endswith("." + n) for n in listed):
             return True
         words = re.sub(self.names["camel"], r"\1_\2", path.rsplit(".", 1)[-1]).lower()
-        return re.search(self.names["token_words"], words) is not None and re.search(self.names["limit_words"], words) is None
+        return (
+            re.search(self.names["token_words"], words) is not None
+            and re.search(self.names["limit_words"], words) is None
+        )
 
     def sql_params(self) -> dict[str, str]:
-        return {"camel": self.names["camel"], "token_words": self.names["token_words"], "limit_words": self.names["limit_words"]}
+        return {
+            "camel": self.names["camel"],
+            "token_words": self.names["token_words"],
+            "limit_words": self.names["limit_words"],
+        }
 
 
 def _spelled(path: str) -> str:
@@ -162,8 +169,10 @@ def _rivals(name: str, order: list[tuple], sample: list[dict]) -> list[str]:
         differing = [(a, b) for _, a, b in both if a is not None and b is not None and a != b]
         if differing:
             a, b = differing[0]
-            return [f"{name}: {key_text(first)} ({a}) chosen over {key_text(other)} ({b}), which differs in "
-                    f"{len(differing)} of the {len(sample)} records looked at; --field {name}=KEY picks another"]
+            return [
+                f"{name}: {key_text(first)} ({a}) chosen over {key_text(other)} ({b}), which differs in "
+                f"{len(differing)} of the {len(sample)} records looked at; --field {name}=KEY picks another"
+            ]
     return []
 
 
@@ -194,7 +203,9 @@ def preset(inferred: Inferred, description: str = "a mapping inferred from the f
     return presets.Preset(INFERRED, description, 99, (), fields)
 
 
-def supplemented(picked: presets.Preset, mapping: presets.Mapping, sample: list[dict]) -> tuple[presets.Preset, Inferred | None]:
+def supplemented(
+    picked: presets.Preset, mapping: presets.Mapping, sample: list[dict]
+) -> tuple[presets.Preset, Inferred | None]:
     """A preset that reads the records' tokens but finds no value for another field (the time, the model, the span
     ids) in any of them, with the keys inferred for those fields after its own; the preset itself when it lacks
     none."""

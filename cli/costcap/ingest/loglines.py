@@ -8,7 +8,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from costcap.ingest.records import WRAPPER_TIME, BadRecord
 
@@ -81,7 +81,6 @@ def json_with_time(text: str, time: str | float | None) -> str | None:
     return f'{body[:-1]}, "{WRAPPER_TIME}": {f"{chr(34)}{time}{chr(34)}" if plain else json.dumps(time, default=str)}}}'
 
 
-
 # a time that can go between quotes as it is, as a column check (Rust's regex)
 PLAIN_TIME = r"^[\w:.+\- ]*$"
 NUMBER = r"^\d+(?:\.\d+)?$"
@@ -102,7 +101,11 @@ def json_with_time_column(body, time):
 def column_prefixes():
     """The prefix patterns as Rust's regex reads them, with their group numbers: all but the one whose time needs
     a year worked out (RFC 3164)."""
-    return [(("(?i)" if p.flags & re.IGNORECASE else "") + p.pattern, p.groupindex) for p in PREFIXES if "bsd" not in p.groupindex]
+    return [
+        (("(?i)" if p.flags & re.IGNORECASE else "") + p.pattern, p.groupindex)
+        for p in PREFIXES
+        if "bsd" not in p.groupindex
+    ]
 
 
 def record_text(line: str) -> str | None:
@@ -150,7 +153,7 @@ def _python_dict(text: str) -> dict | None:
 
 
 def _embedded_json(text: str) -> dict | None:
-    return _json_object(text[text.index("{"):])
+    return _json_object(text[text.index("{") :])
 
 
 def _json_object(text: str) -> dict | None:
@@ -179,7 +182,7 @@ def _python_spelling(match: re.Match) -> str:
 def _console(match: re.Match) -> dict:
     rest = match["rest"]
     start = PAIR_START.search(rest)
-    head, tail = (rest[: start.start()], rest[start.start():]) if start else (rest, "")
+    head, tail = (rest[: start.start()], rest[start.start() :]) if start else (rest, "")
     record = pairs(tail, console=True)
     event = head.strip()
     logger = re.search(r"\s*\[([^\]]+)\]$", event)
@@ -252,7 +255,8 @@ def _value(text: str, i: int):
     if sdk:
         end = _bracket_end(text, sdk.end() - 1)
         return sdk_object(text[i:end]), end, False
-    end = BARE.match(text, i).end()
+    bare = BARE.match(text, i)
+    end = bare.end() if bare else i
     raw = text[i:end]
     return _BARE.get(raw, raw), end, raw not in _BARE
 
@@ -340,7 +344,9 @@ PREFIXES = (
     re.compile(rf"^\[?(?P<time>{_ISO})\]? +\[?(?:DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|NOTICE|TRACE)\]?:? +"
                r"(?:[\w.\-]+(?:\s*:\d+)? +[-:|] +)?(?P<body>.*)$", re.IGNORECASE),
 )  # fmt: skip
-_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)
+}
 
 
 @dataclass
@@ -370,7 +376,7 @@ def split_prefix(line: str) -> Prefix | None:
 def _bsd_time(text: str) -> str | None:
     """An RFC 3164 time has no year: this year's, or last year's where this year's would be in the future. It is the
     sender's local time, with no offset (read as --tz says)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     month, day, clock = text[:3], int(text[4:6]), text[7:]
     if month not in _MONTHS:
         return None

@@ -132,7 +132,9 @@ def named(name: str) -> Preset:
         return found
     if name.endswith(".toml") or Path(name).is_file():
         return from_file(Path(name))
-    raise CostcapError(f"--preset {name!r} is neither a preset costcap ships ({', '.join(presets())}) nor a preset file")
+    raise CostcapError(
+        f"--preset {name!r} is neither a preset costcap ships ({', '.join(presets())}) nor a preset file"
+    )
 
 
 def from_file(path: Path) -> Preset:
@@ -144,7 +146,9 @@ def from_file(path: Path) -> Preset:
     except tomllib.TOMLDecodeError as exc:
         raise CostcapError(f"{path}: not valid TOML ({exc}; fix the preset file)") from None
     fields = spec.get("fields")
-    if not isinstance(fields, dict) or not all(isinstance(v, list) and all(isinstance(k, str) for k in v) for v in fields.values()):
+    if not isinstance(fields, dict) or not all(
+        isinstance(v, list) and all(isinstance(k, str) for k in v) for v in fields.values()
+    ):
         raise CostcapError(f'{path}: a preset file needs a [fields] table of NAME = ["KEY", ...] lines')
     unknown = [name for name in fields if name not in call_fields()]
     if unknown:
@@ -154,7 +158,9 @@ def from_file(path: Path) -> Preset:
             try:
                 parts(key)
             except ValueError:
-                raise CostcapError(f"{path}: {key!r} is not a key path (dots between names; quote a key with dots)") from None
+                raise CostcapError(
+                    f"{path}: {key!r} is not a key path (dots between names; quote a key with dots)"
+                ) from None
     spec = {"description": f"the preset file {path.name}", "rank": 50, **spec}
     return _build(path.stem, spec, _base_spec())
 

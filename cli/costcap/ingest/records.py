@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 DEFAULT_FIX = "fix or delete that line, or pass --skip-bad to pass over bad lines"
 # the key a wrapper's time is kept under, beside the record's own keys: the last a call's time is read from
@@ -25,5 +25,5 @@ class Options:
     default_model: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
     preset: str | None = None
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc).replace(tzinfo=None))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
     tz: str | None = None  # the zone of times written with no offset (None: UTC, and said)

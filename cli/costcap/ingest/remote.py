@@ -14,7 +14,6 @@ import http.client
 import os
 import re
 import shutil
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -45,7 +44,7 @@ def fetch(url: str, spool_dir: Path, limits: Limits, name_ok) -> list[tuple[str,
     """(shown URL, spooled file) for each object a URL names: one, a prefix's objects, or a glob's. `name_ok` says
     which object names are inputs (not docs, code or a store)."""
     user, password = redact.credentials(url)
-    scheme = _SCHEME.match(url).group(1).lower()
+    scheme = url.split("://", 1)[0].lower()  # a URL: _SCHEME matched it before it came here
     bare = re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
     server = _server(scheme, bare)
 
@@ -82,7 +81,7 @@ def _download(url: str, target: Path, user: str | None, password: str | None, li
             shutil.copyfileobj(answer, out, _CHUNK)
     except urllib.error.HTTPError as exc:
         raise CostcapError(f"{where}: {server} answered HTTP {exc.code} ({_http_advice(exc.code)})") from None
-    except (socket.timeout, TimeoutError):
+    except TimeoutError:
         raise CostcapError(f"{where}: no answer from {server} within {limits.read_s:g} s; try again later, or raise "
                            "[network] read_timeout in costcap.toml") from None  # fmt: skip
     except urllib.error.URLError as exc:
@@ -151,8 +150,10 @@ def _from_storage(url, bare, scheme, spool_dir, limits, credentials, name_ok, se
         raise CostcapError(f"{shown(url)}: {server} denied access (check the credentials)") from None
     except FileNotFoundError:
         raise CostcapError(f"{shown(url)}: no such bucket or object at {server}") from None
-    except Exception as exc:  # any failure of the storage library or the network is the server's, said in one line
-        raise CostcapError(f"{shown(url)}: cannot be read from {server} ({type(exc).__name__}: {_reason(exc)})") from None
+    except Exception as exc:  # noqa: BLE001  any failure of the storage library or the network is the server's, said in one line
+        raise CostcapError(
+            f"{shown(url)}: cannot be read from {server} ({type(exc).__name__}: {_reason(exc)})"
+        ) from None
 
 
 def _filesystem(url: str, bare: str, scheme: str, limits: Limits, credentials: tuple):

@@ -98,7 +98,12 @@ def _time_path(sample: list[dict], inner: tuple) -> tuple | None:
     for name in _TIME_KEYS:
         for record in sample:
             for path, value in infer.leaves(record):
-                if path != inner and path[: len(inner)] != inner and str(path[-1]).lower() == name and value not in (None, ""):
+                if (
+                    path != inner
+                    and path[: len(inner)] != inner
+                    and str(path[-1]).lower() == name
+                    and value not in (None, "")
+                ):
                     return path
     return None
 
@@ -124,7 +129,10 @@ class Unwrapper:
         return [r for r in inner if r is not None]
 
     def describe(self) -> str:
-        said = [*(["each event of a query's answer"] if self.documents else []), *([self.shape.describe()] if self.shape else [])]
+        said = [
+            *(["each event of a query's answer"] if self.documents else []),
+            *([self.shape.describe()] if self.shape else []),
+        ]
         return ", then ".join(said)
 
     def _level(self, record: dict, shape: Shape, level: int, time, as_text: bool):
@@ -169,8 +177,11 @@ def unwrapper_for(sample: list[dict]) -> tuple[Unwrapper | None, list[dict]]:
     """How a file's records are unwrapped, judged on a sample of them (None: they are read as they are), and the
     sample unwrapped. Records are answers of a query API when only their events show token counts."""
     expanded = [e for r in sample for e in events(r)]
-    documents = len(expanded) != len(sample) and not infer.token_keys(sample) and (
-        bool(infer.token_keys(expanded)) or detect(expanded) is not None)
+    documents = (
+        len(expanded) != len(sample)
+        and not infer.token_keys(sample)
+        and (bool(infer.token_keys(expanded)) or detect(expanded) is not None)
+    )
     shape = detect(expanded if documents else sample)
     if shape is None and not documents:
         return None, sample
@@ -190,13 +201,16 @@ def events(document) -> list:
 
 def _own_tokens(document: dict) -> bool:
     """Whether the document names a token count outside any list it holds."""
-    words, stack = infer.vocabulary(), [((), document)]
+    words = infer.vocabulary()
+    stack: list[tuple[tuple, dict]] = [((), document)]
     while stack:
         path, node = stack.pop()
         for key, value in node.items():
             if isinstance(value, dict):
                 stack.append(((*path, key), value))
-            elif not isinstance(value, list) and words.names_tokens(infer.dotted((*path, key))) and infer.is_count(value):
+            elif (
+                not isinstance(value, list) and words.names_tokens(infer.dotted((*path, key))) and infer.is_count(value)
+            ):
                 return True
     return False
 
@@ -229,7 +243,12 @@ def _entries(item) -> list:
 
 
 def _is_pair(item) -> bool:
-    return isinstance(item, list) and len(item) == 2 and isinstance(item[1], str) and isinstance(item[0], (str, int, float))
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and isinstance(item[1], str)
+        and isinstance(item[0], (str, int, float))
+    )
 
 
 def apply_batch(unwrapper: Unwrapper | None, lines, records) -> tuple[list[int], list[str]]:
@@ -258,7 +277,7 @@ def _by_columns(unwrapper: Unwrapper, lines, records):
     steps = [s for level in levels for s in (*level.field, *(level.time or ()))]
     if unwrapper.documents or unwrapper.pieces or not levels or not all(isinstance(s, str) for s in steps):
         return None
-    frame = pl.from_arrow(_arrow_table(lines, records))
+    frame = pl.DataFrame(_arrow_table(lines, records))
     text, time = pl.col("text"), pl.lit(None, pl.String)
     for level in levels:
         if level.time:  # the innermost wrapper's time wins
@@ -271,7 +290,9 @@ def _by_columns(unwrapper: Unwrapper, lines, records):
     done = found.filter(pl.col("record").is_not_null()).select("line", text=pl.col("record"))
     rest = found.filter(pl.col("record").is_null())
     rest_lines, rest_records = _by_python(unwrapper, rest["line"].to_list(), rest["text"].to_list())
-    merged = pl.concat([done, pl.DataFrame({"line": rest_lines, "text": rest_records}, schema=done.schema)]).sort("line")
+    merged = pl.concat([done, pl.DataFrame({"line": rest_lines, "text": rest_records}, schema=done.schema)]).sort(
+        "line"
+    )
     return merged["line"].to_arrow(), merged["text"].to_arrow()
 
 
@@ -287,7 +308,7 @@ def _json_path(steps: tuple) -> str:
 
 def _by_python(unwrapper: Unwrapper, lines: list, records: list) -> tuple[list[int], list[str]]:
     kept_lines, kept = [], []
-    for line, text in zip(lines, records):
+    for line, text in zip(lines, records, strict=False):
         outer = inner_record(text)
         for inner in unwrapper.take(outer, as_text=True) if outer is not None else ():
             kept_lines.append(line)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 from costcap.document import Chart
 from costcap.output.talk import inert
 
 COLORS = ["#4a7bd0", "#e0893a", "#3fa66a", "#c4485a", "#8a63c7", "#7a8a99", "#c9a227", "#2aa3b3", "#b565a7"]
 LABEL_CHARS = 42
-CHARTS = {}
+CHARTS: dict[str, Callable] = {}
 
 
 def chart(kind: str):
@@ -65,8 +66,8 @@ def stacked_days(data: dict):
     bottom = [0.0] * len(days)
     for i, (name, values) in enumerate(data["series"].items()):
         ax.bar(days, values, bottom=bottom, color=COLORS[i % len(COLORS)], label=label(name), width=0.8)
-        bottom = [b + v for b, v in zip(bottom, values)]
-    billed = [(d, v) for d, v in zip(days, data["billed"]) if v is not None]
+        bottom = [b + v for b, v in zip(bottom, values, strict=False)]
+    billed = [(d, v) for d, v in zip(days, data["billed"], strict=False) if v is not None]
     if billed:
         ax.plot([d for d, _ in billed], [v for _, v in billed], color="#1d2430", marker="o", markersize=3,
                 linewidth=1.5, label="billed")  # fmt: skip
@@ -103,8 +104,13 @@ def distribution(data: dict):
     rows = (len(groups) + columns - 1) // columns
     figure = _figure(10, 2.4 * rows + 0.4)
     axes = figure.subplots(rows, columns, squeeze=False)
-    marks = (("p50", "#3fa66a", ":"), ("p90", "#e0893a", "--"), ("cap", "#c4485a", "-"), ("recommended", "#4a7bd0", "-."))
-    for ax, group in zip(axes.flat, groups):
+    marks = (
+        ("p50", "#3fa66a", ":"),
+        ("p90", "#e0893a", "--"),
+        ("cap", "#c4485a", "-"),
+        ("recommended", "#4a7bd0", "-."),
+    )
+    for ax, group in zip(axes.flat, groups, strict=False):
         tokens = [v for v, _ in group["values"]]
         counts = [n for _, n in group["values"]]
         ax.hist(tokens, bins=min(40, max(1, len(set(tokens)))), weights=counts, color="#9db4dd")
@@ -126,7 +132,7 @@ def lines(data: dict):
     figure = _figure(8, 3.6)
     ax = figure.subplots()
     for i, series in enumerate(data["series"]):
-        xs, ys = zip(*series["points"])
+        xs, ys = zip(*series["points"], strict=False)
         ax.plot(xs, ys, marker="o", markersize=3, color=COLORS[i % len(COLORS)], label=label(series["name"]),
                 linestyle="--" if series.get("batch_api") else "-")  # fmt: skip
     best = data.get("best")

@@ -37,7 +37,9 @@ def page(doc: Doc) -> str:
 
     body = [f"<h1>{text(doc.title or 'costcap ' + doc.command)}</h1>"]
     if doc.summary:
-        body.append('<dl class="summary">' + "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in doc.summary) + "</dl>")
+        body.append(
+            '<dl class="summary">' + "".join(f"<dt>{text(k)}</dt><dd>{text(v)}</dd>" for k, v in doc.summary) + "</dl>"
+        )
     if doc.charts:
         from costcap.output.charts import svg
 
@@ -51,7 +53,7 @@ def page(doc: Doc) -> str:
             body.append(f"<p>{text(section.footer)}</p>")
     body.append(f"<footer>Made by costcap {text(__version__)}; opens offline, fetches nothing.</footer>")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{text(doc.title or 'costcap ' + doc.command)}</title><style>{STYLE}</style></head>\n<body>\n"
@@ -74,7 +76,9 @@ def _table(section: Section) -> str:
 def _blocks(section: Section) -> str:
     parts = []
     for row in section.rows:
-        short = " · ".join(escape(cell(c, row)) for c in section.columns if c.key not in ("detail", "fix") and row.get(c.key))
+        short = " · ".join(
+            escape(cell(c, row)) for c in section.columns if c.key not in ("detail", "fix") and row.get(c.key)
+        )
         detail = escape(cell(_col(section, "detail"), row)) if row.get("detail") else ""
         fix = f'<div class="fix">fix: {escape(cell(_col(section, "fix"), row))}</div>' if row.get("fix") else ""
         parts.append(f'<div class="finding"><div><b>{short}</b></div><div>{detail}</div>{fix}</div>')

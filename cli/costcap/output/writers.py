@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from costcap import redact
 from costcap.document import KEY, Column, Doc, Section
@@ -165,14 +165,18 @@ def _grid(section: Section, width: int):
     table = Table(title=section.title, title_justify="left", header_style="bold")
     for c in shown:
         if c.drop == KEY and keys_fit:  # the other columns wrap around a name
-            table.add_column(c.heading, justify="right" if right_aligned(c) else "left", no_wrap=True, min_width=natural[c.key])
+            table.add_column(
+                c.heading, justify="right" if right_aligned(c) else "left", no_wrap=True, min_width=natural[c.key]
+            )
         else:
             table.add_column(c.heading, justify="right" if right_aligned(c) else "left", overflow="fold")
     for row in section.rows:
         table.add_row(*[Text(cell(c, row)) for c in shown])
     left = [c.heading or c.key for c in section.columns if c not in shown and not c.table_only]
     if left:
-        note(f"{section.title or section.name}: left out to fit {width} columns: {', '.join(left)} (-f json shows every field)")
+        note(
+            f"{section.title or section.name}: left out to fit {width} columns: {', '.join(left)} (-f json shows every field)"
+        )
     return table
 
 
@@ -185,13 +189,14 @@ def _stacked(section: Section, width: int):
     from rich.padding import Padding
     from rich.text import Text
 
-    parts = [Text(section.title, style="italic")]
+    parts: list = [Text(section.title, style="italic")]
     short = [c for c in section.columns if c.key not in _LONG]
     for row in section.rows:
         fields = [(c, cell(c, row)) for c in short]
         head = Text("  ").join(
-            Text(value, style="bold" if c is short[0] else None) if c.drop == KEY else Text(f"{c.heading} {value}")
-            for c, value in fields if value
+            Text(value, style="bold" if c is short[0] else "") if c.drop == KEY else Text(f"{c.heading} {value}")
+            for c, value in fields
+            if value
         )
         parts.append(head)
         for c in section.columns:

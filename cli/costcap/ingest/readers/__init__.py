@@ -99,7 +99,7 @@ def _whole_document(reader_batches):
 
 def _usage_csv(head: Head) -> bool:
     header = set(head.columns)
-    return ({"start_time", "end_time"} <= header and "amount_value" not in header) or exports.LEGACY_USAGE <= header
+    return ({"start_time", "end_time"} <= header and "amount_value" not in header) or header >= exports.LEGACY_USAGE
 
 
 READERS: tuple[Reader, ...] = (
@@ -159,7 +159,9 @@ def detect(name: str, text: str) -> Reader:
     if not head.lines:
         raise UnknownKind(name, None, "the file is empty", "export it again or leave it out")
     if head.first_object is not None and head.first_object.get("object") == "bucket":
-        raise InputError(name, 1, "a single bucket, not a whole API page", "save the whole response of the Usage or Costs API")
+        raise InputError(
+            name, 1, "a single bucket, not a whole API page", "save the whole response of the Usage or Costs API"
+        )
     for reader in READERS:
         if reader.sniff(head):
             return reader
@@ -188,7 +190,9 @@ def decode_head(name: str, data: bytes, lenient: bool = False) -> str:
     lenient (--skip-bad): a bad byte only spoils its own line, which the readers then skip and count.
     """
     if b"\x00" in data:
-        raise UnknownKind(name, None, "this is a binary file, not an export or a log", "point costcap at CSV, JSONL or log files")
+        raise UnknownKind(
+            name, None, "this is a binary file, not an export or a log", "point costcap at CSV, JSONL or log files"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -20,10 +20,19 @@ USAGE_FIELDS = tuple(dict.fromkeys([
     "output_tokens", "input_cached_tokens", "input_cache_write_tokens", "input_audio_tokens", "input_cached_audio_tokens",
     "output_audio_tokens", "input_image_tokens", "input_cached_image_tokens", "output_image_tokens", *DETAILS,
 ]))  # fmt: skip
-COST_FIELDS = ("line_item", "project_id", "project_name", "api_key_id", "user_id", "organization_id", "quantity", "quantity_unit")
+COST_FIELDS = (
+    "line_item",
+    "project_id",
+    "project_name",
+    "api_key_id",
+    "user_id",
+    "organization_id",
+    "quantity",
+    "quantity_unit",
+)
 TIMES = ["start_time", "end_time"]
 USAGE_NAMES = [*TIMES, *USAGE_FIELDS, "quantity", "endpoint"]
-COST_NAMES = TIMES + ["amount_value", "amount_currency", *COST_FIELDS]
+COST_NAMES = [*TIMES, "amount_value", "amount_currency", *COST_FIELDS]
 
 
 def looks_like_page(text: str) -> bool:
@@ -32,14 +41,19 @@ def looks_like_page(text: str) -> bool:
     head = text.lstrip("\ufeff \t\r\n")[:4096]
     if head.startswith("["):
         return re.match(r'\[\s*\{\s*"object"\s*:\s*"bucket"', head) is not None or (
-            '"results"' in head and '"start_time"' in head and '"organization.' in head)
+            '"results"' in head and '"start_time"' in head and '"organization.' in head
+        )
     return head.startswith("{") and ('"object": "page"' in head or '"object":"page"' in head or '"has_more"' in head)
 
 
 def looks_like_legacy(text: str) -> bool:
     """The legacy /v1/usage answer: one document whose data[] rows carry n_context_tokens_total per snapshot."""
     head = text.lstrip()[:65536]
-    return head.startswith("{") and '"n_context_tokens_total"' in head and ('"snapshot_id"' in head or '"aggregation_timestamp"' in head)
+    return (
+        head.startswith("{")
+        and '"n_context_tokens_total"' in head
+        and ('"snapshot_id"' in head or '"aggregation_timestamp"' in head)
+    )
 
 
 def load_legacy(store, item: files.Input, source_id: int, now: datetime) -> tuple[int, int, int, str | None]:
@@ -68,7 +82,9 @@ def parse_page(text: str, endpoint: str) -> dict:
     except (json.JSONDecodeError, RecursionError):
         page = None
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        raise CostcapError(f"{endpoint}: the API answered with something that is not a page of buckets; try again later")
+        raise CostcapError(
+            f"{endpoint}: the API answered with something that is not a page of buckets; try again later"
+        )
     cursor = page.get("next_page")
     if page.get("has_more") and not (isinstance(cursor, str) and cursor):
         raise CostcapError(f"{endpoint}: the API says more pages follow but its next_page is {type(cursor).__name__}, "
@@ -89,7 +105,9 @@ def load(store, item: files.Input, source_id: int, now: datetime) -> tuple[int, 
                 else:
                     usage.append(_usage_row(line, bucket, result))
     if usage and costs:
-        raise InputError(item.name, None, "the file mixes usage and cost pages", "save each endpoint's pages to its own file")
+        raise InputError(
+            item.name, None, "the file mixes usage and cost pages", "save each endpoint's pages to its own file"
+        )
     if costs:
         return (*exports.store_rows(store, item.name, "cost", COST_NAMES, costs, source_id, now), "costs")
     if usage:
@@ -103,14 +121,20 @@ def _pages(item: files.Input):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(item.name, line, "the text is not UTF-8", "save the API response unchanged, as UTF-8") from None
+        raise InputError(
+            item.name,
+            data[: exc.start].count(b"\n") + 1,
+            "the text is not UTF-8",
+            "save the API response unchanged, as UTF-8",
+        ) from None
     try:
         whole = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError:
         whole = None
     except RecursionError:
-        raise InputError(item.name, 1, "the page is nested too deeply to read", "save the API response unchanged") from None
+        raise InputError(
+            item.name, 1, "the page is nested too deeply to read", "save the API response unchanged"
+        ) from None
     if isinstance(whole, dict):
         yield 1, whole
         return
@@ -123,9 +147,13 @@ def _pages(item: files.Input):
         try:
             page = json.loads(line, parse_float=Decimal)
         except RecursionError:
-            raise InputError(item.name, number, "the page is nested too deeply to read", "save the API response unchanged") from None
+            raise InputError(
+                item.name, number, "the page is nested too deeply to read", "save the API response unchanged"
+            ) from None
         except json.JSONDecodeError as exc:
-            raise InputError(item.name, number, f"not valid JSON ({exc.msg})", "save the API response unchanged, one page per line") from None
+            raise InputError(
+                item.name, number, f"not valid JSON ({exc.msg})", "save the API response unchanged, one page per line"
+            ) from None
         if not isinstance(page, dict):
             raise InputError(item.name, number, "a page must be a JSON object", "save the API response unchanged")
         yield number, page
@@ -174,7 +202,9 @@ def _amount(value, item: files.Input, line: int) -> str | None:
     try:
         exact = Decimal(str(value))
     except InvalidOperation:
-        raise InputError(item.name, line, f"amount {str(value)[:40]!r} is not a number", "save the API response unchanged") from None
+        raise InputError(
+            item.name, line, f"amount {str(value)[:40]!r} is not a number", "save the API response unchanged"
+        ) from None
     if not exact.is_finite():
         raise InputError(item.name, line, f"amount {value!r} is not a finite number", "save the API response unchanged")
     return "0" if exact == 0 else f"{exact:f}"

@@ -8,8 +8,11 @@ import json
 
 def looks_like(text: str) -> bool:
     head = text.lstrip()[:4096]
-    return head.startswith("{") and '"request_counts"' in text[:65536] and (
-        '"object": "batch"' in head or '"object":"batch"' in head)
+    return (
+        head.startswith("{")
+        and '"request_counts"' in text[:65536]
+        and ('"object": "batch"' in head or '"object":"batch"' in head)
+    )
 
 
 def note(text: str) -> str:
@@ -18,6 +21,8 @@ def note(text: str) -> str:
         job = json.loads(text)
     except (json.JSONDecodeError, RecursionError):
         job = {}
-    files = [f"{key} {job[key]}" for key in ("output_file_id", "error_file_id") if isinstance(job, dict) and job.get(key)]
+    files = [
+        f"{key} {job[key]}" for key in ("output_file_id", "error_file_id") if isinstance(job, dict) and job.get(key)
+    ]
     where = f" ({', '.join(files)})" if files else ""
     return f"a Batch object{where}, a summary of the whole job; ingest its output file instead"

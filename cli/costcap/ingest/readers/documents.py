@@ -59,12 +59,16 @@ def _elements(text: str, position: int, name: str, strict: bool, line_of) -> Ite
         position = _skip_space(text, value[1])
         if text.startswith("]", position):
             if strict and _skip_space(text, position + 1) < len(text):
-                raise InputError(name, line_of(position + 1), "text after the end of the JSON array", "save the document unchanged")
+                raise InputError(
+                    name, line_of(position + 1), "text after the end of the JSON array", "save the document unchanged"
+                )
             return
         if not text.startswith(",", position):
             if not strict:
                 return
-            raise InputError(name, line_of(position), "the JSON array is cut short or corrupted here", "save the document unchanged")
+            raise InputError(
+                name, line_of(position), "the JSON array is cut short or corrupted here", "save the document unchanged"
+            )
         position = _skip_space(text, position + 1)
 
 

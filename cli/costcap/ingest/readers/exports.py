@@ -89,7 +89,9 @@ def load_costs(store, item: Input, head_text: str, source_id: int, now: datetime
     return _store(store, item, names, COST_COLUMNS, "cost", source_id, now)
 
 
-def store_rows(store, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None):
+def store_rows(
+    store, name: str, table: str, names: list[str], rows: list[list], source_id: int, now: datetime, endpoint=None
+):
     """Store rows already split into cells (line first, then one text cell per name), as if read from a CSV export."""
     import pyarrow as pa
 
@@ -102,7 +104,9 @@ def store_rows(store, name: str, table: str, names: list[str], rows: list[list],
     return _checked_insert(store, name, names, wanted, table, source_id, now, endpoint)
 
 
-def _store(store, item, names, wanted, table: str, source_id: int, now: datetime, endpoint=None) -> tuple[int, int, int]:
+def _store(
+    store, item, names, wanted, table: str, source_id: int, now: datetime, endpoint=None
+) -> tuple[int, int, int]:
     """Load, check every row, insert; then a re-export of the same buckets replaces the older rows."""
     _load(store, item, len(names), _raw_columns(names, wanted).values())
     return _checked_insert(store, item.name, names, wanted, table, source_id, now, endpoint)
@@ -119,9 +123,11 @@ def _checked_insert(store, name: str, names, wanted, table: str, source_id: int,
     store.composed(_mapping_view(names, wanted))
     (total,) = store.one("ingest/count_export_rows")
     if not total:
-        raise InputError(name, 1, "the export has a header and no rows", "export a period that has usage, or leave the file out")
+        raise InputError(
+            name, 1, "the export has a header and no rows", "export a period that has usage, or leave the file out"
+        )
     find_bad, insert, replace = STATEMENTS[table]
-    bad = store.one(find_bad, now=now)
+    bad = store.first(find_bad, now=now)
     if bad:
         raise InputError(name, bad[0], bad[1], "fix that row, or export or pull it again")
     (stored,) = store.one(insert, source_id=source_id, endpoint=endpoint or "completions")
@@ -135,11 +141,15 @@ def _require_usage_columns(item: Input, names: list[str], endpoint: Endpoint) ->
         raise InputError(item.name, 1, f"a CSV with the columns {', '.join(names[:6])}, not a usage export (no start_time)",
                          "costcap reads OpenAI's dashboard exports; leave this file out, or drop --kind")  # fmt: skip
     only_times = present <= {"start_time", "end_time", "start_time_iso", "end_time_iso"}
-    needs = USAGE_NEEDS if endpoint.name == "completions" else TOKENS_ONLY_NEEDS if not endpoint.quantity else ("quantity",)
+    needs = (
+        USAGE_NEEDS if endpoint.name == "completions" else TOKENS_ONLY_NEEDS if not endpoint.quantity else ("quantity",)
+    )
     missing = [endpoint.quantity if c == "quantity" else c for c in needs if c not in present]
     if missing and not only_times:
         raise InputError(
-            item.name, 1, f"the {endpoint.name} usage export has no {missing[0]} column",
+            item.name,
+            1,
+            f"the {endpoint.name} usage export has no {missing[0]} column",
             f"export the {endpoint.name} CSV from the usage dashboard again, unedited",
         )
 
@@ -148,7 +158,12 @@ def _load(store, item: Input, width: int, keep) -> None:
     import duckdb
 
     columns = {f"column{i}": "VARCHAR" for i in range(width)}
-    params = {"path": str(item.path), "columns": columns, "compression": "gzip" if item.gzipped else "none", "keep": list(keep)}
+    params = {
+        "path": str(item.path),
+        "columns": columns,
+        "compression": "gzip" if item.gzipped else "none",
+        "keep": list(keep),
+    }
     try:
         store.execute("ingest/read_export_csv", **params)
     except duckdb.Error as exc:
@@ -180,7 +195,11 @@ def _csv_error(item: Input, exc: Exception) -> InputError:
         return InputError(item.name, line, "the text is not UTF-8", "re-export the file as UTF-8")
     if "Expected Number of Columns" in message:
         counts = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
-        what = f"the row has {counts.group(2)} cells where the header has {counts.group(1)}" if counts else "wrong number of cells"
+        what = (
+            f"the row has {counts.group(2)} cells where the header has {counts.group(1)}"
+            if counts
+            else "wrong number of cells"
+        )
         return InputError(item.name, line, what, "a cut or hand-edited export: export it again")
     if "unterminated quote" in message.lower():
         return InputError(item.name, line, "a quoted cell never ends", "the file is cut short: export it again")

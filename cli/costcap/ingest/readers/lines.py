@@ -80,8 +80,13 @@ def _by_polars(frame, first: int, reject, pieces: _Pieces) -> tuple[list, list]:
     if not others.height:
         return numbers, records
     spliced, others = _prefixed_json(others, pieces)
-    parsed = [(n, _parsed_text(t, n, reject, pieces)) for n, t in zip(others["line"].to_list(), others["text"].to_list())]
-    kept = pl.DataFrame([(n, r) for n, r in parsed if r is not None], schema={"line": pl.Int64, "text": pl.String}, orient="row")
+    parsed = [
+        (n, _parsed_text(t, n, reject, pieces))
+        for n, t in zip(others["line"].to_list(), others["text"].to_list(), strict=False)
+    ]
+    kept = pl.DataFrame(
+        [(n, r) for n, r in parsed if r is not None], schema={"line": pl.Int64, "text": pl.String}, orient="row"
+    )
     merged = pl.concat([plain, spliced, kept]).sort("line")
     return merged["line"].to_arrow(), merged["text"].to_arrow()
 
@@ -103,7 +108,9 @@ def _prefixed_json(others, pieces: _Pieces):
         )  # fmt: skip
         if pieces.body or found["flag"].eq("P").any():
             return others.clear(), others
-        found = found.with_columns(record=loglines.json_with_time_column(pl.col("body"), pl.col("time").replace("-", None)))
+        found = found.with_columns(
+            record=loglines.json_with_time_column(pl.col("body"), pl.col("time").replace("-", None))
+        )
         done.append(found.filter(pl.col("record").is_not_null()).select("line", text=pl.col("record")))
         others = found.filter(pl.col("record").is_null()).select("line", "text")
     return pl.concat(done) if done else others.clear(), others
@@ -159,7 +166,7 @@ def _blocks(item: files.Input, skip_bytes: int) -> Iterator[bytes]:
             if cut < 0:
                 rest = block
                 continue
-            rest = block[cut + 1:]
+            rest = block[cut + 1 :]
             yield block[: cut + 1]
         if rest:
             yield rest

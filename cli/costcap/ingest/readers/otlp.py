@@ -20,10 +20,20 @@ def spans(text: str, name: str, strict: bool = True) -> Iterator[tuple[int, dict
             continue
         for resource_spans in _list(request.get("resourceSpans")):
             resource = _attributes((resource_spans.get("resource") or {}).get("attributes"))
-            for scope_spans in _list(resource_spans.get("scopeSpans") or resource_spans.get("instrumentationLibrarySpans")):
+            for scope_spans in _list(
+                resource_spans.get("scopeSpans") or resource_spans.get("instrumentationLibrarySpans")
+            ):
                 scope = scope_spans.get("scope") or scope_spans.get("instrumentationLibrary") or {}
                 for span in _list(scope_spans.get("spans")):
-                    yield line, {**span, "attributes": _attributes(span.get("attributes")), "resource": resource, "scope": scope}
+                    yield (
+                        line,
+                        {
+                            **span,
+                            "attributes": _attributes(span.get("attributes")),
+                            "resource": resource,
+                            "scope": scope,
+                        },
+                    )
 
 
 def _list(value) -> list[dict]:

@@ -34,7 +34,9 @@ def _frames(item: files.Input, rows: int) -> Iterator:
             # a time with no zone is read as UTC, as every other log's is
             yield frame.with_columns([pl.col(c).dt.replace_time_zone("UTC") for c in naive])
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(item.name, None, f"not a readable Parquet file ({exc})", "write it again, or leave it out") from None
+        raise InputError(
+            item.name, None, f"not a readable Parquet file ({exc})", "write it again, or leave it out"
+        ) from None
 
 
 def _portable(frame):

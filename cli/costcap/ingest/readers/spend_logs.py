@@ -15,7 +15,7 @@ COLUMNS = {"request_id", "call_type", "spend"}
 
 
 def looks_like(header: set[str]) -> bool:
-    return COLUMNS <= header
+    return header >= COLUMNS
 
 
 def rows(text: str, name: str, strict: bool = True) -> Iterator[tuple[int, dict]]:
@@ -28,8 +28,13 @@ def rows(text: str, name: str, strict: bool = True) -> Iterator[tuple[int, dict]
             if len(cells) != len(header):
                 if not strict:
                     return
-                raise InputError(name, line, f"the row has {len(cells)} cells where the header has {len(header)}", "export the table again")
-            yield line, {key: _cell(value) for key, value in zip(header, cells) if value != ""}
+                raise InputError(
+                    name,
+                    line,
+                    f"the row has {len(cells)} cells where the header has {len(header)}",
+                    "export the table again",
+                )
+            yield line, {key: _cell(value) for key, value in zip(header, cells, strict=False) if value != ""}
             line = reader.line_num + 1
     except csv.Error as exc:
         if strict:
