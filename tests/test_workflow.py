@@ -142,7 +142,7 @@ def test_usage_errors_are_one_line_and_completion_is_offered():
         lines = result.stderr.strip().splitlines()
         assert result.returncode == 2 and len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
         assert f"see `costcap {args[0]} --help`" in lines[0]
-    assert "'2026-13-01' is not a day: write YYYY-MM-DD" in costcap("audit", "--since", "2026-13-01").stderr
+    assert "'2026-13-01' is not a day: write 2026-11-20, 20261120" in costcap("audit", "--since", "2026-13-01").stderr
     assert "--install-completion" in costcap("--help").stdout
 
 

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from costcap import aggregates, budget
+from costcap import aggregates, budget, reconcile
 from costcap.endpoints import UNATTRIBUTABLE
 from costcap.errors import CostcapError
+from costcap.names import did_you_mean
 from costcap.prices import unknown_tier
 from costcap.scope import Scope
 from costcap.store import Store
 
-CALL_KEYS = ("feature", "model", "day", "batch_type", "order")
+CALL_KEYS = ("feature", "model", "day", "week", "month", "batch_type", "order")
+PERIOD_KEYS = ("day", "week", "month")  # billed beside attributed, per period
 USAGE_KEYS = ("project", "api_key")
 BY_KEYS = CALL_KEYS + USAGE_KEYS
 ALWAYS_SHOWN = ("feature", "model", "day")
 
 UNATTRIBUTED_SHARE = Decimal("0.05")  # a gap above 5% of the bill is a finding
 OVERCLAIM_SHARE = Decimal("0.01")  # logs above the bill by more than rounding
+BILL_ROUNDING_USD = Decimal("0.0001")  # a charge and its usage at catalog prices closer than this are equal
+BILL_ROUNDING_SHARE = Decimal("0.01")  # ... or closer than 1% of the charge
 CONCENTRATION_SHARE = Decimal("0.5")
 CONCENTRATION_MIN_FEATURES = 4  # with three features or fewer, the top three are always 100%
 SPIKE_FACTOR = 2
@@ -49,11 +54,36 @@ class Settings:
     batch_features: tuple[str, ...] = ()
     min_calls: int = 10
     tier: int = 1  # the account's usage tier, for the rate limits a pace is checked against
+    compare: bool = False  # beside the same length of time just before the period
+    budgets: dict[str, Decimal] = field(default_factory=dict)  # [budget]: dollars a month per feature
+    limits: Limits = field(default_factory=lambda: Limits())  # the gates: exit 3 past any of them
+    project: bool = False  # month to date and the projected month end, without a budget or a projected gate
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """--by feature or --by feature,model: the key, and the one within it."""
+        return by_keys(self.by)
 
     def check(self) -> None:
-        if self.by not in BY_KEYS:
-            raise CostcapError(f"--by {self.by!r}: use one of {', '.join(BY_KEYS)}")
+        check_by(self.by)
         self.scope.check()
+
+
+def by_keys(by: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in by.split(","))
+
+
+def check_by(by: str) -> None:
+    """--by names one key, or two different keys of the calls."""
+    keys = by_keys(by)
+    for key in keys:
+        if key not in BY_KEYS:
+            raise CostcapError(f"--by {key!r}: use one of {', '.join(BY_KEYS)}{did_you_mean(key, BY_KEYS)}")
+    if len(keys) > 2 or len(set(keys)) < len(keys):
+        raise CostcapError(f"--by {by!r}: give one key, or two different ones such as feature,model")
+    if len(keys) == 2 and not set(keys) <= set(CALL_KEYS):
+        raise CostcapError(f"--by {by!r}: two keys come from the logged calls ({', '.join(CALL_KEYS)}); "
+                           "project and api_key break down the usage export on their own")  # fmt: skip
 
 
 @dataclass
@@ -81,6 +111,7 @@ class Billed:
     by_line: dict[str, Decimal] = field(default_factory=dict)  # the part of the bill (endpoints.LINE_ITEM_WORDS)
     unknown_days: list[date] = field(default_factory=list)  # billed only by ungrouped usage: no model, no price
     ungrouped_rows: int = 0
+    cost_days: set[date] = field(default_factory=set)  # the days the cost export bills (the rest: usage at catalog)
 
     @property
     def unattributable_usd(self) -> Decimal:
@@ -104,6 +135,10 @@ class Report:
     unknown_tiers: list[str] = field(default_factory=list)
     store_span: tuple[date | None, date | None] = (None, None)  # what the whole store covers, for an empty period
     feature_days: list[dict] = field(default_factory=list)  # attributed spend per feature and day
+    reconciliation: reconcile.Reconciliation | None = None  # billed minus attributed, in named parts
+    comparison: Comparison | None = None  # --compare previous
+    projection: Projection | None = None  # month to date and the projected month end
+    gates: list[Gate] = field(default_factory=list)  # the limits asked for, each passed or failed
 
     @property
     def unattributed_usd(self) -> Decimal | None:
@@ -126,7 +161,7 @@ def audit(store: Store, settings: Settings) -> Report:
     first, last = store.rows("audit/period")[0]
     span = store.rows("audit/store_span")[0]
     billed = _billed(store)
-    breakdowns = {key: breakdown(store, key) for key in dict.fromkeys([*ALWAYS_SHOWN, settings.by])}
+    breakdowns = {key: breakdown(store, *key.split(",")) for key in dict.fromkeys([*ALWAYS_SHOWN, settings.by])}
     features = breakdowns["feature"]
     attributed = sum((r["cost_usd"] or Decimal(0) for r in features), Decimal(0))
     report = Report(
@@ -134,18 +169,196 @@ def audit(store: Store, settings: Settings) -> Report:
         calls=sum(r["calls"] for r in features), unpriced_calls=sum(r["unpriced_calls"] for r in features),
         breakdowns=breakdowns, gaps=_gaps(store), unpriced=store.dicts("audit/unpriced"), findings=[],
     )  # fmt: skip
-    _add_billed_days(report)
+    _add_billed_periods(report)
+    report.reconciliation = _reconcile(store, report)
     report.unknown_tiers = [t for (t,) in store.rows("audit/service_tiers") if unknown_tier(t)]
     report.store_span = span
     report.feature_days = store.dicts("audit/feature_days")
     report.findings = sorted(_findings(store, report), key=_by_saving)
+    if settings.compare:
+        report.comparison = _compare_previous(store, report)
+    if settings.project or settings.budgets or settings.limits.projected_above is not None:
+        report.projection = _project_month(store, report)
+    report.gates = settings.limits.check(report)
     return report
+
+
+def _in_scope(store: Store, report: Report, scope: Scope, read):
+    """read(store) with `scope` set and its tables built, then the report's own scope set again."""
+    scope.apply(store)
+    for name in ("audit/scope_groups", "audit/scope_usage", "audit/scope_costs"):
+        store.execute(name)
+    try:
+        return read(store)
+    finally:
+        report.settings.scope.apply(store)
+        for name in ("audit/scope_groups", "audit/scope_usage", "audit/scope_costs"):
+            store.execute(name)
+
+
+PROJECTION_WINDOW_DAYS = 7
+
+
+@dataclass
+class Projection:
+    """Month to date, and the month's end projected from the recent daily rate."""
+
+    month: str
+    through: date
+    days_left: int
+    window: tuple[date, date]  # the days whose mean is the daily rate
+    features: list[dict]  # feature, to_date_usd, daily_usd, projected_usd, budget_usd, over_budget
+    to_date_usd: Decimal  # billed where a bill covers the month's days, else attributed
+    projected_usd: Decimal
+    source: str  # "billed" or "attributed"
+
+    @property
+    def method(self) -> str:
+        first, last = self.window
+        return (f"month to date through {self.through}, plus the mean daily spend of {first} to {last} times the "
+                f"{self.days_left} days left")  # fmt: skip
+
+
+def _project_month(store: Store, report: Report) -> Projection | None:
+    end = report.end
+    if end is None:
+        return None
+    month_start = end.replace(day=1)
+    days_left = calendar.monthrange(end.year, end.month)[1] - end.day
+    window = (max(month_start, end - timedelta(days=PROJECTION_WINDOW_DAYS - 1)), end)
+    month = Scope(month_start, end, report.settings.scope.feature)
+    days, billed = _in_scope(store, report, month, lambda s: (s.dicts("audit/feature_days"), _billed(s).by_day))
+    width = Decimal((window[1] - window[0]).days + 1)
+
+    def projected(by_day: dict[date, Decimal]) -> tuple[Decimal, Decimal, Decimal]:
+        to_date = sum(by_day.values(), Decimal(0))
+        rate = sum((v for d, v in by_day.items() if window[0] <= d <= window[1]), Decimal(0)) / width
+        return to_date, rate, to_date + rate * days_left
+
+    per_feature: dict[str, dict[date, Decimal]] = {}
+    for row in days:
+        per_feature.setdefault(row["feature"], {})[row["day"]] = row["cost_usd"] or Decimal(0)
+    features: list[dict] = []
+    for feature in sorted(per_feature.keys() | report.settings.budgets.keys()):
+        to_date, rate, total = projected(per_feature.get(feature, {}))
+        budget = report.settings.budgets.get(feature)
+        features.append({"feature": feature, "to_date_usd": to_date, "daily_usd": rate, "projected_usd": total,
+                         "budget_usd": budget, "over_budget": budget is not None and total > budget})  # fmt: skip
+    features.sort(key=lambda f: (-f["projected_usd"], f["feature"]))
+    logged = {d: sum((v.get(d, Decimal(0)) for v in per_feature.values()), Decimal(0)) for d in _days(per_feature)}
+    source, by_day = ("billed", billed) if billed else ("attributed", logged)
+    to_date, _, total = projected(by_day)
+    return Projection(month_start.strftime("%Y-%m"), end, days_left, window, features, to_date, total, source)
+
+
+def _days(per_feature: dict[str, dict[date, Decimal]]) -> set[date]:
+    return {d for days in per_feature.values() for d in days}
+
+
+@dataclass
+class Gate:
+    flag: str
+    limit: Decimal
+    figure: Decimal | None
+    failed: bool
+    said: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The gates a CI job sets: spend above, unattributed share above, coverage below, projected month above."""
+
+    above: Decimal | None = None
+    unattributed_above_pct: Decimal | None = None
+    coverage_below_pct: Decimal | None = None
+    projected_above: Decimal | None = None
+
+    def check(self, report: Report) -> list[Gate]:
+        spend = report.billed.cost_usd if report.billed.cost_usd is not None else report.attributed_usd
+        what = "billed" if report.billed.cost_usd is not None else "attributed"
+        rec = report.reconciliation
+        share = (rec.gap_usd / rec.billed_usd * 100) if rec and rec.billed_usd else None
+        coverage = Decimal(str(round(rec.coverage * 100, 4))) if rec and rec.coverage is not None else None
+        projected = report.projection.projected_usd if report.projection else None
+        wanted = [
+            ("--fail-above", self.above, spend, True, f"{what} spend ${{figure:.4f}}"),
+            ("--fail-unattributed-above", self.unattributed_above_pct, share, True, "the unattributed share {figure:.1f}%"),
+            ("--fail-below-coverage", self.coverage_below_pct, coverage, False, "the bill's coverage by logs {figure:.1f}%"),
+            ("--fail-projected-above", self.projected_above, projected, True, "projected month-end spend ${figure:.4f}"),
+        ]  # fmt: skip
+        return [
+            _gate(flag, limit, figure, above, shown)
+            for flag, limit, figure, above, shown in wanted
+            if limit is not None
+        ]
+
+
+def _gate(flag: str, limit: Decimal, figure: Decimal | None, above: bool, shown: str) -> Gate:
+    if figure is None:
+        return Gate(flag, limit, None, False, f"{flag} {limit}: no figure to check (no bill or no calls in the period)")
+    failed = figure > limit if above else figure < limit
+    where = ("above" if above else "below") if failed else ("within" if above else "at or above")
+    limit_text = format(limit.normalize(), "f")
+    return Gate(
+        flag, limit, figure, failed, f"{shown.format(figure=figure)} is {where} the limit ({flag} {limit_text})"
+    )
+
+
+@dataclass
+class Comparison:
+    """The period against the same length of time just before it: per feature and model, the change, largest first."""
+
+    start: date
+    end: date
+    attributed_usd: Decimal  # in the previous period
+    changes: dict[str, list[dict]]  # key -> rows of key, cost_usd, previous_usd, change_usd, change_pct
+
+
+COMPARED = ("feature", "model")
+
+
+def _compare_previous(store: Store, report: Report) -> Comparison | None:
+    """Read the previous period's spend (its scope set, then the report's set again so nothing else changes)."""
+    if report.start is None or report.end is None:
+        return None
+    length = report.end - report.start + timedelta(days=1)
+    before = Scope(report.start - length, report.start - timedelta(days=1), report.settings.scope.feature)
+    before.apply(store)
+    store.execute("audit/scope_groups")
+    previous = {key: breakdown(store, key) for key in COMPARED}
+    report.settings.scope.apply(store)
+    store.execute("audit/scope_groups")
+    total = sum((r["cost_usd"] or Decimal(0) for r in previous["feature"]), Decimal(0))
+    changes = {key: _changes(report.breakdowns[key], previous[key]) for key in COMPARED}
+    return Comparison(before.since or report.start, before.until or report.end, total, changes)
+
+
+def _changes(now: list[dict], before: list[dict]) -> list[dict]:
+    spent = {r["key"]: r["cost_usd"] or Decimal(0) for r in now}
+    spent_before = {r["key"]: r["cost_usd"] or Decimal(0) for r in before}
+    rows = []
+    for key in spent.keys() | spent_before.keys():
+        current, previous = spent.get(key, Decimal(0)), spent_before.get(key, Decimal(0))
+        rows.append({"key": key, "cost_usd": current, "previous_usd": previous, "change_usd": current - previous,
+                     "change_pct": float((current - previous) / previous) if previous else None})  # fmt: skip
+    return sorted(rows, key=lambda r: (-abs(r["change_usd"]), r["key"]))
+
+
+def _reconcile(store: Store, report: Report) -> reconcile.Reconciliation | None:
+    """The parts of the gap, where there is a bill to reconcile."""
+    b = report.billed
+    if b.cost_usd is None:
+        return None
+    lines = store.dicts("audit/billed_lines")
+    days, cells = store.dicts("audit/reconcile_days"), store.dicts("audit/reconcile_cells")
+    return reconcile.reconcile(b.by_day, b.cost_days, lines, days, cells, report.attributed_usd)
 
 
 def _billed(store: Store) -> Billed:
     """Per day: the cost export's charge when it has rows that day, else the usage export at catalog prices (unknown
     on a day whose usage is ungrouped); split by the part of the bill each line is."""
-    billed, sources, from_costs = Billed(), set(), set()
+    billed, sources = Billed(), set()
+    from_costs = billed.cost_days
     for day in store.dicts("audit/billed_days"):
         if day["cost_rows"]:
             amount, source = day["charged_usd"], "cost export"
@@ -177,9 +390,12 @@ def _billed(store: Store) -> Billed:
     return billed
 
 
-def breakdown(store: Store, key: str) -> list[dict]:
-    """Spend per value of one key, with its share of the total and the cost of one call."""
-    rows = store.dicts("audit/breakdown_usage" if key in USAGE_KEYS else "audit/breakdown", by=key)
+def breakdown(store: Store, key: str, then: str | None = None) -> list[dict]:
+    """Spend per value of one key (and of a second within it), with its share of the total and the cost of a call."""
+    if key in USAGE_KEYS:
+        rows = store.dicts("audit/breakdown_usage", by=key)
+    else:
+        rows = store.dicts("audit/breakdown", by=key, then=then)
     total = sum((r["cost_usd"] or Decimal(0) for r in rows), Decimal(0))
     for row in rows:
         cost, priced_calls = row["cost_usd"] or Decimal(0), row["calls"] - row["unpriced_calls"]
@@ -188,22 +404,35 @@ def breakdown(store: Store, key: str) -> list[dict]:
     return rows
 
 
-def _add_billed_days(report: Report) -> None:
-    billed = report.billed.by_day
-    for row in report.breakdowns["day"]:
-        day = date.fromisoformat(row["key"]) if row["key"] != "(no time)" else None
-        amount = billed.get(day) if day is not None else None
-        row["billed_usd"] = amount
-        row["unattributed_usd"] = None if amount is None else amount - (row["cost_usd"] or Decimal(0))
-    logged_days = {r["key"] for r in report.breakdowns["day"]}
-    for day, amount in sorted(billed.items()):
-        if day.isoformat() not in logged_days:
-            report.breakdowns["day"].append(
-                {"key": day.isoformat(), "cost_usd": Decimal(0), "calls": 0, "unpriced_calls": 0, "input_tokens": 0,
-                 "output_tokens": 0, "orders": 0, "cost_per_order_p50": None, "cost_per_order_p90": None,
-                 "share": 0.0, "cost_per_call": None, "billed_usd": amount, "unattributed_usd": amount}
-            )  # fmt: skip
-    report.breakdowns["day"].sort(key=lambda r: r["key"])
+def period_key(day: date, by: str) -> str:
+    """The key of a day's period: the day, its ISO week (2026-W45) or its month (2026-11), as group_key has it."""
+    if by == "week":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.strftime("%Y-%m") if by == "month" else day.isoformat()
+
+
+def _add_billed_periods(report: Report) -> None:
+    """Beside each day's (week's, month's) attributed spend, what was billed in it, and periods billed with no call."""
+    for by in (key for key in report.breakdowns if key in PERIOD_KEYS):
+        billed: dict[str, Decimal] = {}
+        for day, amount in report.billed.by_day.items():
+            billed[period_key(day, by)] = billed.get(period_key(day, by), Decimal(0)) + amount
+        rows = report.breakdowns[by]
+        for row in rows:
+            found = billed.get(row["key"])
+            row["billed_usd"] = found
+            row["unattributed_usd"] = None if found is None else found - (row["cost_usd"] or Decimal(0))
+        logged = {r["key"] for r in rows}
+        for key, amount in sorted(billed.items()):
+            if key not in logged:
+                rows.append(
+                    {"key": key, "key2": None, "cost_usd": Decimal(0), "calls": 0, "unpriced_calls": 0,
+                     "input_tokens": 0, "output_tokens": 0, "orders": 0, "cost_per_order_p50": None,
+                     "cost_per_order_p90": None, "share": 0.0, "cost_per_call": None, "billed_usd": amount,
+                     "unattributed_usd": amount}
+                )  # fmt: skip
+        rows.sort(key=lambda r: r["key"])
 
 
 def _gaps(store: Store) -> list[dict]:
@@ -239,6 +468,7 @@ def _findings(store: Store, report: Report) -> list[Finding]:
     found += _concentration(report.breakdowns["feature"])
     found += _spend_spikes(report.feature_days)
     found += _unattributed(report)
+    found += _bill_vs_catalog(report)
     found += _ungrouped(report.billed)
     found += _unpriced(report.unpriced)
     return found
@@ -614,23 +844,59 @@ def _unattributed(report: Report) -> list[Finding]:
     billed, gap = report.billed.cost_usd, report.unattributed_usd
     if not billed or gap is None:
         return []
-    worst = sorted(report.gaps, key=lambda g: -abs(g["unattributed_usd"]))[:3]
-    where = "; ".join(f"{g['day']} {g['model']} ${g['unattributed_usd']:.4f}" for g in worst)
+    parts = (
+        [p for p in report.reconciliation.parts if p.kind != "not_loggable" and p.usd] if report.reconciliation else []
+    )
+    parts.sort(key=lambda p: -abs(p.usd))
+    where = "; ".join(f"{p.title} ${p.usd:.4f}" for p in parts[:3])
     if gap > UNATTRIBUTED_SHARE * billed:
         return [Finding(
             "unattributed", None, None, None,
-            f"${gap:.4f} of ${billed:.4f} billed ({gap / billed:.1%}) matches no logged call; largest: {where}",
-            "log a feature tag on every call (or the `user` field as <hash>:<feature>) from every key and script",
+            f"${gap:.4f} of ${billed:.4f} billed ({gap / billed:.1%}) matches no logged call; its parts: {where}",
+            parts[0].fix if parts else "log a feature tag on every call from every key and script",
             evidence={"unattributed_usd": gap, "billed_usd": billed},
         )]  # fmt: skip
     if -gap > OVERCLAIM_SHARE * billed:
         return [Finding(
             "over_attributed", None, None, None,
-            f"the logs account for ${report.attributed_usd:.4f}, ${-gap:.4f} more than the ${billed:.4f} billed; largest: {where}",
+            f"the logs account for ${report.attributed_usd:.4f}, ${-gap:.4f} more than the ${billed:.4f} billed; "
+            f"its parts: {where}",
             "look for calls logged twice, a wrong --model default, or logs from outside the billed period or organisation",
             evidence={"attributed_usd": report.attributed_usd, "billed_usd": billed},
         )]  # fmt: skip
     return []
+
+
+def _bill_vs_catalog(report: Report) -> list[Finding]:
+    """Days whose charge differs from the usage export at catalog prices by more than rounding: both figures said."""
+    part = (
+        next((p for p in report.reconciliation.parts if p.kind == "bill_vs_catalog"), None)
+        if report.reconciliation
+        else None
+    )
+    days = [
+        d
+        for d in (part.evidence.get("days", []) if part else [])
+        if _beyond_rounding(d["charged_usd"], d["catalog_usd"])
+    ]
+    if not part or not days:
+        return []
+    charged = sum((d["charged_usd"] for d in days), Decimal(0))
+    catalog = sum((d["catalog_usd"] for d in days), Decimal(0))
+    shown = "; ".join(f"{d['day']}: charged ${d['charged_usd']:.4f}, catalog ${d['catalog_usd']:.4f}" for d in days[:3])
+    relative = f" ({(charged - catalog) / catalog:+.0%})" if catalog else ""
+    return [Finding(
+        "bill_vs_catalog", None, None, None,
+        f"on {len(days)} day(s) the cost export charged ${charged:.4f} where the usage export at catalog prices comes to "
+        f"${catalog:.4f}{relative}: {shown}",
+        part.fix, evidence={"charged_usd": charged, "catalog_usd": catalog, "days": [d["day"].isoformat() for d in days]},
+    )]  # fmt: skip
+
+
+def _beyond_rounding(charged: Decimal, catalog: Decimal) -> bool:
+    """More apart than a cent's rounding of a day's charge, and more than 1% of it."""
+    gap = abs(charged - catalog)
+    return gap > BILL_ROUNDING_USD and gap > BILL_ROUNDING_SHARE * max(abs(charged), abs(catalog))
 
 
 def _ungrouped(billed: Billed) -> list[Finding]:

@@ -5,8 +5,10 @@ current folder. Every key is listed in KEYS (and the README)."""
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
+from costcap import names
 from costcap.errors import CostcapError
 from costcap.ingest.presets import call_fields, parts
 from costcap.userfile import read_text
@@ -21,6 +23,7 @@ KEYS = {
               "batch_features": "features that never need a synchronous answer (a list of names)",
               "min_calls": "calls a group needs before budget and audit recommend a cap (default 10)"},
     "fields": {"*": "NAME = \"KEY\": read a call field from another key of the logs"},
+    "budget": {"*": "FEATURE = USD: the feature's monthly budget, against which audit projects the month's spend"},
     "ingest": {"tz": "the time zone of log times written with no offset (e.g. \"Europe/Paris\"); --tz wins"},
     "network": {"connect_timeout": "seconds to wait for a server to accept a connection (default 10)",
                 "read_timeout": "seconds to wait for each read from a server (default 60)",
@@ -110,6 +113,17 @@ def field_map(directory: Path, given: list[str]) -> dict[str, str]:
     return fields
 
 
+def monthly_budgets(directory: Path) -> dict[str, Decimal]:
+    """costcap.toml's [budget] table: dollars a month per feature."""
+    path = path_for(directory)
+    found = {}
+    for feature, value in _section(path, "budget").items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 10**12:
+            raise CostcapError(f"{path}: [budget] {feature} = {value!r}: write dollars a month, e.g. {feature} = 250")
+        found[feature] = Decimal(str(value))
+    return found
+
+
 def batch_features(directory: Path) -> tuple[str, ...]:
     """costcap.toml's [audit] batch_features: features known to never need a synchronous answer."""
     path = path_for(directory)
@@ -147,19 +161,17 @@ def _read(path: Path) -> dict:
 
 
 def _check_keys(path: Path, doc: dict) -> None:
-    import difflib
-
     for section, values in doc.items():
         known = KEYS.get(section)
         if known is None:
-            close = difflib.get_close_matches(section, KEYS, n=1)
-            raise CostcapError(f"{path}: unknown section [{section}]" + (f" (did you mean [{close[0]}]?)" if close else
+            near = names.closest(section, KEYS)
+            raise CostcapError(f"{path}: unknown section [{section}]" + (f" (did you mean [{near}]?)" if near else
                                f" (known: {', '.join(KEYS)})"))  # fmt: skip
         for key in values if isinstance(values, dict) and "*" not in known else []:
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1)
+                near = names.closest(key, known)
                 raise CostcapError(f"{path}: unknown key {key!r} in [{section}]" + (
-                    f" (did you mean {close[0]}?)" if close else f" (known: {', '.join(known)})"))  # fmt: skip
+                    f" (did you mean {near}?)" if near else f" (known: {', '.join(known)})"))  # fmt: skip
 
 
 def _from_file(path: Path) -> dict[str, str]:

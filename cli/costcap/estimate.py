@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import prices
+from costcap import names, prices
 from costcap.errors import CostcapError
 from costcap.userfile import read_text
 
@@ -56,6 +56,27 @@ class Plan:
     deadline_h: Decimal | None = None
     parallel_orders: int = 1  # orders run at the same time: in the Batch API, orders per submission window
     cached_share: Decimal | None = None  # a measured share of input served from the cache (--from-store)
+
+
+def changed_inputs(base: Plan, new: Plan) -> list[dict]:
+    """The plan inputs whose value differs, in the plan's order (its name aside)."""
+    old, now = asdict(base), asdict(new)
+    return [{"input": key, "base": old[key], "new": now[key]} for key in old if key != "name" and old[key] != now[key]]
+
+
+def changed_scenarios(base: list[Scenario], new: list[Scenario]) -> list[dict]:
+    """Per model, batch size and Batch flag: the cost per order in each plan where it differs (None: not priced
+    there), the largest change first."""
+    before = {(s.model, s.batch_size, s.batch_api): s.cost_per_order_usd for s in base}
+    after = {(s.model, s.batch_size, s.batch_api): s.cost_per_order_usd for s in new}
+    rows = []
+    for key in sorted(before.keys() | after.keys()):
+        old, now = before.get(key), after.get(key)
+        if old != now:
+            change = now - old if old is not None and now is not None else None
+            rows.append({"model": key[0], "batch_size": key[1], "batch_api": key[2], "base_per_order_usd": old,
+                         "new_per_order_usd": now, "change_per_order_usd": change})  # fmt: skip
+    return sorted(rows, key=lambda r: -abs(r["change_per_order_usd"] or Decimal(0)))
 
 
 @dataclass
@@ -127,10 +148,8 @@ def _line_of(text: str, pattern: str, where: str) -> str:
 def _known(name: str, known: tuple[str, ...], where: str, what: str) -> None:
     if name in known:
         return
-    import difflib
-
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
+    near = names.closest(name, known)
+    hint = f"did you mean {near}?" if near else f"known: {', '.join(known)}"
     raise CostcapError(
         f"{where}: unknown {what.split(' ', 1)[0]} {name!r}{what[len(what.split(' ', 1)[0]) :]} ({hint})"
     )

@@ -185,6 +185,14 @@ class Catalog:
                 return alias.model
         return key if key in self.periods and not self.aliases.get(key) else None
 
+    def names(self) -> list[str]:
+        """Every model name the catalog prices on some day: its models and their aliases."""
+        return sorted({*self.periods, *self.aliases})
+
+    def knows(self, model: str) -> bool:
+        """Whether `model` is priced on some day (by its own name, an alias, or the fine-tune rule)."""
+        return price_key(model) in self.periods or price_key(model) in self.aliases
+
     def period(self, model: str | None, day: date | None = None) -> Period | None:
         """The price period in force for `model` on `day`."""
         day = day or date.today()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from costcap import config, output
+from costcap import config, names, output, scope
 from costcap import prices as price_catalog
 from costcap.commands.notes import say_notes
 from costcap.errors import CostcapError, ExitCode, Interrupted
@@ -56,14 +57,36 @@ SkipBadOption = Annotated[
 RecursiveOption = Annotated[bool, typer.Option("--recursive", "-r", help="Read the files in subfolders too.")]
 
 
+def usage_checked(check: Callable[[str], object], value: str) -> str:
+    """An option's value checked by the core's rule, its refusal turned into a usage error (exit 2)."""
+    try:
+        check(value)
+    except (CostcapError, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return value
+
+
 def parse_day(text: str) -> datetime:
     try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a day: write YYYY-MM-DD, e.g. 2026-11-01") from None
+        day = scope.parse_day(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    return datetime(day.year, day.month, day.day)
 
 
-STANDARD_FORMATS = ("table", "json", "csv", "markdown", "html")
+def period(since: datetime | None, until: datetime | None, last: str | None) -> tuple[date | None, date | None]:
+    """The inclusive days --since/--until or --last name (not both)."""
+    if last is None:
+        return since and since.date(), until and until.date()
+    if since or until:
+        raise CostcapError("--last names the whole period: give it alone, or --since/--until")
+    try:
+        return scope.parse_last(last)
+    except ValueError as exc:
+        raise CostcapError(str(exc)) from None
+
+
+STANDARD_FORMATS = ("table", "json", "csv", "markdown", "github", "html")
 
 
 def format_option(*formats: str):
@@ -77,7 +100,13 @@ def format_option(*formats: str):
 FormatOption = format_option(*STANDARD_FORMATS)
 
 
-DayOption = Annotated[datetime | None, typer.Option(parser=parse_day, metavar="YYYY-MM-DD", help="Inclusive UTC day.")]
+DayOption = Annotated[
+    datetime | None,
+    typer.Option(parser=parse_day, metavar="DAY", help="Inclusive UTC day: 2026-11-20, 20261120, or 7d (7 days ago)."),
+]
+LastOption = Annotated[
+    str | None, typer.Option("--last", metavar="SPAN", help="The period that ends today (UTC): 7d, 30d, 2w.")
+]
 DbOption = Annotated[
     str,
     typer.Option("--db", envvar="COSTCAP_DB", help="Store file; :memory: for a throwaway run.", show_default=True),
@@ -194,6 +223,9 @@ def load_store(
 def ingest_into(store: Store, paths: list[str], flags: IngestFlags) -> list[FileResult]:
     """Ingest with the shared ingest flags, costcap.toml beside the store, and a progress bar on a terminal."""
     tz = zone(flags.tz or config.ingest_tz(store.directory))
+    if flags.model and not store.catalog.knows(flags.model):
+        near = names.did_you_mean(flags.model, store.catalog.names())
+        output.warn(f"--model {flags.model!r} has no price in the catalog{near}: the calls it names stay unpriced")
     options = Options(flags.model, config.field_map(store.directory, flags.fields), flags.preset, tz=tz)
     request = Request(paths, flags.kind.value, options, flags.skip_bad, dry_run=flags.dry_run, force=flags.force,
                       recursive=flags.recursive, limits=config.network_limits(store.directory),

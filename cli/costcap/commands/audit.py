@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import replace
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -17,6 +18,7 @@ from costcap.commands import (
     FormatOption,
     IngestFlags,
     KindOption,
+    LastOption,
     ModelOption,
     PresetOption,
     PricesOption,
@@ -24,20 +26,13 @@ from costcap.commands import (
     SkipBadOption,
     TzOption,
     load_store,
+    period,
+    usage_checked,
 )  # fmt: skip
 from costcap.documents import audit as documents
+from costcap.errors import CostcapError, ExitCode
 from costcap.scope import Scope
 from costcap.store import DEFAULT_PATH
-
-
-class By(StrEnum):
-    feature = "feature"
-    model = "model"
-    project = "project"
-    api_key = "api_key"
-    day = "day"
-    batch_type = "batch_type"
-    order = "order"
 
 
 def audit(
@@ -46,9 +41,36 @@ def audit(
     ] = None,
     since: DayOption = None,
     until: DayOption = None,
+    last: LastOption = None,
     by: Annotated[
-        By, typer.Option(help="Break the spend down by this (project and api_key come from the usage export).")
-    ] = By.feature,
+        str,
+        typer.Option(
+            metavar="KEY[,KEY]",
+            callback=lambda value: usage_checked(core.check_by, value),
+            help=f"Break the spend down by this ({', '.join(core.BY_KEYS)}), or by two keys of the calls such as "
+            "feature,model (project and api_key come from the usage export).",
+        ),
+    ] = "feature",
+    compare: Annotated[
+        str | None, typer.Option(metavar="previous", help="Set beside the same length of time just before.")
+    ] = None,
+    project: Annotated[
+        bool, typer.Option("--project-month", help="Show month to date and the projected month-end spend.")
+    ] = False,
+    fail_above: Annotated[
+        float | None,
+        typer.Option(metavar="USD", min=0, help="Exit 3 when the spend (billed, else attributed) is above."),
+    ] = None,
+    fail_unattributed_above: Annotated[
+        float | None,
+        typer.Option(metavar="PCT", min=0, help="Exit 3 when the unattributed share of the bill is above."),
+    ] = None,
+    fail_below_coverage: Annotated[
+        float | None, typer.Option(metavar="PCT", min=0, help="Exit 3 when logs cover less of the bill than this.")
+    ] = None,
+    fail_projected_above: Annotated[
+        float | None, typer.Option(metavar="USD", min=0, help="Exit 3 when the projected month-end spend is above.")
+    ] = None,
     top: Annotated[
         int,
         typer.Option(help="Rows of the breakdown to show in table, CSV and Markdown; 0 for all.", min=0, max=1_000_000),
@@ -76,19 +98,49 @@ def audit(
         db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)
     )
     with store:
-        report = core.audit(store, settings_for(store, since, until, by.value, feature))
+        settings = settings_for(store, *period(since, until, last), by, feature)
+        limits = core.Limits(
+            *map(_decimal, (fail_above, fail_unattributed_above, fail_below_coverage, fail_projected_above))
+        )
+        report = core.audit(store, replace(settings, compare=_compare(compare), limits=limits, project=project))
     output.write(documents.document(report, top), fmt)
     say_warnings(report)
+    fail_gates(report.gates)
+
+
+def fail_gates(gates: list[core.Gate]) -> None:
+    """A failed gate is one line on stderr and exit 3, after the output is written."""
+    for gate in gates:
+        if gate.figure is None:
+            output.warn(gate.said)
+    failed = [g for g in gates if g.failed]
+    for gate in failed:
+        output.error(gate.said)
+    if failed:
+        raise typer.Exit(ExitCode.OVER_THRESHOLD)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
+
+
+def _compare(text: str | None) -> bool:
+    if text is None:
+        return False
+    if text.strip().lower() != "previous":
+        raise CostcapError(f"--compare {text!r}: the one comparison is --compare previous")
+    return True
 
 
 def settings_for(store, since, until, by: str = "feature", feature: str | None = None) -> core.Settings:
-    """audit's settings: the options given, and the configuration's [audit] section beside the store."""
+    """audit's settings: the days and feature asked, and the configuration's [audit] section beside the store."""
     return core.Settings(
-        Scope(since and since.date(), until and until.date(), feature),
+        Scope(since, until, feature),
         by,
         config.batch_features(store.directory),
         min_calls=config.audit_number(store.directory, "min_calls", 10, 1, 10**6),
         tier=config.audit_number(store.directory, "tier", 1, 1, 5),
+        budgets=config.monthly_budgets(store.directory),
     )
 
 
@@ -99,6 +151,11 @@ def say_warnings(report: core.Report) -> None:
     elif first is not None and report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
         asked = f"{report.settings.scope.since or '…'} to {report.settings.scope.until or '…'}"
         output.warn(f"the store covers {first} to {last}; nothing in {asked}: widen --since/--until")
+    if report.settings.scope.feature and not report.calls:
+        output.warn(
+            f"--feature {output.inert(report.settings.scope.feature)} has no calls in {report.start or '…'} to "
+            f"{report.end or '…'}: the store holds its calls on other days"
+        )
     if report.unpriced_calls:
         output.warn(
             f"{report.unpriced_calls} of {report.calls} calls use models with no price "

@@ -19,6 +19,7 @@ from costcap.commands import (
     FieldOption,
     IngestFlags,
     KindOption,
+    LastOption,
     ModelOption,
     PresetOption,
     PricesOption,
@@ -27,6 +28,7 @@ from costcap.commands import (
     TzOption,
     format_option,
     load_store,
+    period,
 )  # fmt: skip
 from costcap.documents import budget as documents
 from costcap.scope import Scope
@@ -49,6 +51,7 @@ def budget(
     feature: Annotated[str | None, typer.Option(help="Only this feature's calls.")] = None,
     since: DayOption = None,
     until: DayOption = None,
+    last: LastOption = None,
     percentile: Annotated[float, typer.Option(help="Percentile of completion tokens the cap covers.")] = 90,
     safety: Annotated[float, typer.Option(help="Headroom factor over the percentile.")] = 1.2,
     round_to: Annotated[int, typer.Option("--round", help="Round caps up to a multiple of this.")] = 1,
@@ -80,7 +83,7 @@ def budget(
         return _show_spec(spec, fmt)
     settings = core.Settings(
         by.value,
-        Scope(since and since.date(), until and until.date(), feature),
+        Scope(*period(since, until, last), feature),
         _decimal(percentile),
         safety_d,
         round_to,

@@ -176,14 +176,16 @@ def _savings_notes(found, best, baseline, deadline_h) -> None:
 def _diff(paths: list[str], catalog, threshold: Decimal, fmt) -> None:
     if len(paths) != 2:
         raise CostcapError("diff needs two plan files: costcap estimate diff BASE.toml NEW.toml")
-    picked = []
+    picked, found = [], []
     for path in map(Path, paths):
         plan = core.load_plan(path, {}, catalog)
-        chosen = core.best(core.scenarios(plan, catalog), plan.deadline_h)
+        priced = core.scenarios(plan, catalog)
+        chosen = core.best(priced, plan.deadline_h)
         if chosen is None:
             raise CostcapError(f"{path}: no scenario meets its deadline")
         picked.append((path, plan, chosen))
-    doc = documents.diff_document(picked, threshold)
+        found.append(priced)
+    doc = documents.diff_document(picked, threshold, (found[0], found[1]))
     output.write(doc, fmt)
     if doc.data["over_threshold"]:
         output.warn(f"cost per order rises {doc.data['change_pct']:.1f}%, above the {threshold}% threshold")

@@ -8,7 +8,7 @@ import typer
 
 from costcap import audit as core
 from costcap import output
-from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store
+from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store, period
 from costcap.documents import listings as documents
 from costcap.errors import CostcapError
 from costcap.scope import Scope
@@ -36,7 +36,7 @@ def explain(
     if not any((finding, feature, model, day)):
         raise CostcapError("say what to explain: a finding id (F1), or --feature, --model or --day")
     with open_store(db, prices_file, read_only=True) as store:
-        settings = core.Settings(Scope(since and since.date(), until and until.date()))
+        settings = core.Settings(Scope(*period(since, until, None)))
         found = core.explain(store, settings, feature, model, day and day.date(), finding, top)
     output.write(documents.explained_document(found), fmt)
     shown = f"the {len(found.rows)} dearest shown" if found.calls > len(found.rows) else "all shown"

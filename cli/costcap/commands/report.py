@@ -18,6 +18,7 @@ from costcap.commands import (
     FieldOption,
     IngestFlags,
     KindOption,
+    LastOption,
     ModelOption,
     PresetOption,
     PricesOption,
@@ -27,6 +28,7 @@ from costcap.commands import (
     format_option,
     load_catalog,
     load_store,
+    period,
 )  # fmt: skip
 from costcap.commands.audit import say_warnings as audit_warnings
 from costcap.commands.audit import settings_for
@@ -45,6 +47,7 @@ def report(
     ] = None,
     since: DayOption = None,
     until: DayOption = None,
+    last: LastOption = None,
     plan: Annotated[
         Path | None, typer.Option("--plan", help="A plan (PLAN.toml): add estimate's cost per order by batch size.")
     ] = None,
@@ -74,7 +77,7 @@ def report(
         db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)
     )
     with store:
-        doc, audited, caps = documents.build(store, settings_for(store, since, until), *planned)
+        doc, audited, caps = documents.build(store, settings_for(store, *period(since, until, last)), *planned)
     _write(doc, fmt, target)
     audit_warnings(audited)
     budget_notes(caps)

@@ -6,8 +6,8 @@ from dataclasses import asdict
 from decimal import Decimal
 
 from costcap import estimate as core
-from costcap.document import EXTRA, KEEP, KEY, Doc, column, one_table
-from costcap.numbers import money
+from costcap.document import EXTRA, KEEP, KEY, Doc, Section, column, one_table
+from costcap.numbers import duration, money, usd
 
 SCENARIO_COLUMNS = [
     column("best", "", kind="mark", drop=KEY), column("model", drop=KEY), column("batch_size", "per call", drop=KEY),
@@ -47,7 +47,16 @@ def plan_document(plan, found: list[core.Scenario], best: core.Scenario | None) 
     rows = [scenario_row(s, best, plan.deadline_h) for s in found]
     data = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
     title = f"{plan.name}: {plan.items:,} items x {plan.orders:,} orders"
-    return one_table("estimate", "scenarios", title, SCENARIO_COLUMNS, rows, data)
+    doc = one_table("estimate", "scenarios", title, SCENARIO_COLUMNS, rows, data)
+    doc.summary = [("Best", _best_line(best) if best else "no scenario can run: see why out")]
+    return doc
+
+
+def _best_line(best: core.Scenario) -> str:
+    mode = "through the Batch API" if best.batch_api else "synchronous"
+    wall = f", about {duration(float(best.wall_time_s))}" if best.wall_time_s is not None else ""
+    return (f"{best.model}, {best.batch_size} per call, {mode}: {usd(best.cost_per_order_usd, 6)} per order, "
+            f"{usd(best.cost_usd)} in all{wall}")  # fmt: skip
 
 
 DIFF_COLUMNS = [column("side", "", drop=KEY), column("plan", drop=KEY), column("model"), column("batch_size", "per call"),
@@ -55,8 +64,10 @@ DIFF_COLUMNS = [column("side", "", drop=KEY), column("plan", drop=KEY), column("
                 column("change_pct", "change", kind="text")]  # fmt: skip
 
 
-def diff_document(picked: list, threshold: Decimal) -> Doc:
-    (base_path, _, base), (new_path, new_plan, new) = picked
+def diff_document(picked: list, threshold: Decimal, found: tuple[list, list] | None = None) -> Doc:
+    """Base against new: the chosen scenarios' cost per order, the plan inputs that changed and, given every
+    scenario of each plan (`found`), the scenarios whose cost changed."""
+    (base_path, base_plan, base), (new_path, new_plan, new) = picked
     change = new.cost_per_order_usd - base.cost_per_order_usd
     pct = change / base.cost_per_order_usd * 100 if base.cost_per_order_usd else Decimal(0)
     data = {
@@ -67,7 +78,36 @@ def diff_document(picked: list, threshold: Decimal) -> Doc:
     rows = [{"side": side, "plan": str(p), "model": s.model, "batch_size": s.batch_size, "batch_api": s.batch_api,
              "cost_per_order_usd": s.cost_per_order_usd} for side, (p, _, s) in zip(("base", "new"), picked, strict=False)]  # fmt: skip
     rows.append({"side": "change", "cost_per_order_usd": change, "change_pct": f"{pct:+.1f}%"})
-    return one_table("estimate", "diff", "Cost per order: base vs new", DIFF_COLUMNS, rows, data)
+    inputs = core.changed_inputs(base_plan, new_plan)
+    scenarios = core.changed_scenarios(*found) if found else []
+    data["inputs_changed"] = [{**i, "base": _plain(i["base"]), "new": _plain(i["new"])} for i in inputs]
+    data["scenarios_changed"] = [
+        {k: money(v) if isinstance(v, Decimal) else v for k, v in s.items()} for s in scenarios
+    ]
+    sections = [
+        Section("diff", "Cost per order: base vs new", DIFF_COLUMNS, rows),
+        Section("inputs", "Plan inputs that changed",
+                [column("input", drop=KEY, kind="text"), column("base", kind="text"), column("new", kind="text")],
+                [{k: str(_plain(v)) for k, v in i.items()} for i in inputs]),
+        Section("scenarios", "Scenarios whose cost per order changed",
+                [column("model", drop=KEY), column("batch_size", "per call", drop=KEY),
+                 column("batch_api", "Batch API", kind="bool", drop=KEY),
+                 column("base_per_order_usd", "base", kind="rate"), column("new_per_order_usd", "new", kind="rate"),
+                 column("change_per_order_usd", "change", kind="rate")], scenarios),
+    ]  # fmt: skip
+    summary = [("Per order", f"{usd(base.cost_per_order_usd)} -> {usd(new.cost_per_order_usd)} ({pct:+.1f}%, threshold "
+                             f"{threshold}%)")]  # fmt: skip
+    shown = [s for s in sections if s.rows or s.name == "diff"]
+    return Doc("estimate", data, "Cost per order: base vs new", summary=summary, sections=shown)
+
+
+def _plain(value):
+    """A plan input as text and JSON show it: lists and tables as they are, decimals as numbers."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
 
 
 def requests_document(rows: list[dict]) -> Doc:

@@ -36,7 +36,10 @@ def build(store: Store, audit_settings: audit_core.Settings, plan=None, scenario
               _bars("Spend by model", report.breakdowns["model"])]  # fmt: skip
     if caps.groups:
         charts.append(_distributions(caps, spread))
-    sections = [audited.sections[1], audited.sections[0], _by_model(report), budgeted.main]
+    named = {s.name: s for s in audited.sections}
+    # the findings first, then the breakdown, and the reconciliation where there is a bill
+    sections = [named["findings"], audited.sections[0], *([named["reconciliation"]] if "reconciliation" in named else []),
+                _by_model(report), budgeted.main]  # fmt: skip
     data = {"audit": audited.data, "budget": budgeted.data}
     if plan is not None:
         planned = estimate_doc.plan_document(plan, scenarios, best)

@@ -7,10 +7,11 @@ import io
 import json
 import sys
 from collections.abc import Callable
+from html import escape
 
 from costcap import redact
 from costcap.document import KEY, Column, Doc, Section
-from costcap.numbers import data_value, plain
+from costcap.numbers import counted, data_value, plain
 from costcap.output.cells import cell, data_columns, right_aligned
 from costcap.output.html import page
 from costcap.output.talk import _CONTROL, inert, md_escape, note, out_console
@@ -106,11 +107,29 @@ def markdown_text(doc: Doc) -> str:
     lines += [f"- **{label}**: {md_escape(value)}" for label, value in doc.summary]
     for section in doc.sections:
         lines += ["", f"## {md_escape(section.title)}", ""] if (doc.summary or len(doc.sections) > 1 or lines) else []
-        columns = data_columns(section)
-        lines.append("| " + " | ".join(c.heading for c in columns) + " |")
-        lines.append("|" + "".join("---:|" if right_aligned(c) else "---|" for c in columns))
-        lines += ["| " + " | ".join(md_escape(cell(c, row)) for c in columns) + " |" for row in section.rows]
+        lines += _markdown_table(section)
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _markdown_table(section: Section) -> list[str]:
+    columns = data_columns(section)
+    return [
+        "| " + " | ".join(c.heading for c in columns) + " |",
+        "|" + "".join("---:|" if right_aligned(c) else "---|" for c in columns),
+        *("| " + " | ".join(md_escape(cell(c, row)) for c in columns) + " |" for row in section.rows),
+    ]
+
+
+# GitHub: a pull-request comment. The summary on top, every section folded under its title (GitHub's <details>).
+@writer("github")
+def github_text(doc: Doc) -> str:
+    lines = [f"### {md_escape(doc.title)}", ""] if doc.title else []
+    if doc.summary:
+        lines += [" · ".join(f"**{md_escape(label)}** {md_escape(value)}" for label, value in doc.summary), ""]
+    for section in doc.sections:
+        title = escape(f"{section.title} ({counted(len(section.rows), 'row')})", quote=False).replace("$", "&#36;")
+        lines += ["<details>", f"<summary>{title}</summary>", "", *_markdown_table(section), "", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # Tables: fitted to the terminal. Key columns are never cut; low-value columns drop first when the width is short.
