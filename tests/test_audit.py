@@ -294,7 +294,8 @@ def test_csv_and_markdown_are_neutralised(tmp_path):
                "request_id": "r", "timestamp": at("2026-11-02", 0)}]  # fmt: skip
     log = write_structlog(tmp_path / "a.log", JSON, events)
     assert "'=HYPERLINK(1)|`x`" in ok("audit", log, "--format", "csv").stdout
-    assert "=HYPERLINK(1)\\|\\`x\\`" in ok("audit", log, "--format", "markdown").stdout
+    # the pipe cannot split the cell; paired backticks stay a code span, whose content Markdown shows literally
+    assert "=HYPERLINK(1)\\|`x`" in ok("audit", log, "--format", "markdown").stdout
 
 
 def test_sample_data_has_at_least_four_kinds_of_findings():

@@ -31,6 +31,13 @@ CASES = {
     "ingest": ["ingest", "sample_data", "--db", ":memory:"],
     "explain": ["explain", "--feature", "weekly", "--top", "4", "--db", STORE],
     "sources": ["sources", "--db", STORE],
+    "sql": [
+        "sql",
+        "SELECT feature, count(*) AS calls, sum(cost_usd) AS cost_usd FROM priced_calls GROUP BY ALL "
+        "ORDER BY cost_usd DESC, feature",
+        "--db",
+        STORE,
+    ],
     "forget": ["forget", "sample_data/web_app.jsonl", "--db", STORE],
     "report": ["report", "sample_data", "--plan", "sample_data/plans/large_report.toml", "--output", "-"],
 }
@@ -39,7 +46,8 @@ LEFT_OUT = {
     ("report", "html"): "its page holds SVG drawn by matplotlib, which differs between its versions "
     "(test_report checks the page in a real browser)",
 }
-SKIPPED = {"pull": "needs a server (test_pull checks its output)"}
+SKIPPED = {"pull": "needs a server (test_pull checks its output)",
+           "doctor": "says this machine's paths and the store's size (test_command_line checks it)"}  # fmt: skip
 # what differs from run to run: the time of an ingest, the folder of the test's store
 MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"), "<ingested at>"),

@@ -306,7 +306,7 @@ def test_store_in_use_by_another_process(tmp_path):
         assert holder.stdout.readline().strip() == "ready"
         result = run("ingest", SAMPLE_DATA / "batch_output.jsonl", "--db", db)
         assert result.exit_code == 1
-        assert "the store is in use by another costcap process" in result.stderr
+        assert "the store is in use by another process" in result.stderr and f"PID {holder.pid})" in result.stderr
     finally:
         holder.kill()
         holder.wait()

@@ -112,6 +112,14 @@ def test_a_real_browser_loads_the_report_offline_with_no_error_and_draws_the_cha
         shot = tmp_path / "r.png"
         page.screenshot(path=str(shot), full_page=True)
         svgs = page.eval_on_selector_all("svg", "els => els.map(e => e.getBoundingClientRect().height)")
+        # every table's first column (feature, group, model names) on one line: a name is never broken mid-word
+        names = page.eval_on_selector_all(
+            "td:first-child",
+            """els => els.map(e => {
+            const r = document.createRange(); r.selectNodeContents(e); return [e.innerText, r.getClientRects().length];
+        })""",
+        )  # the line boxes of the name itself: 1 when it is not broken
+        code = page.eval_on_selector_all(".fix code", "els => els.map(e => e.innerText)")
         page.goto(hostile.as_uri(), wait_until="load")
         hostile_text = page.inner_text("body")
         images = page.eval_on_selector_all("img", "els => els.length")
@@ -119,6 +127,9 @@ def test_a_real_browser_loads_the_report_offline_with_no_error_and_draws_the_cha
     assert requests == [target.as_uri(), hostile.as_uri()], requests
     assert failed == [] and problems == [], (failed, problems)
     assert len(svgs) == 5 and all(h > 100 for h in svgs), svgs
+    broken = [name for name, lines in names if name and lines > 1]
+    assert names and broken == [], broken
+    assert "costcap budget" in code  # the fix's `costcap budget` is set as code, not shown with its backticks
     assert HOSTILE in hostile_text and images == 0
     # not a blank page: a share of the pixels are ink (a page of long findings is mostly white space between lines;
     # a blank one has none), in more than a handful of colours

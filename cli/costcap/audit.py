@@ -13,6 +13,7 @@ from costcap import aggregates, budget, reconcile
 from costcap.endpoints import UNATTRIBUTABLE
 from costcap.errors import CostcapError
 from costcap.names import did_you_mean
+from costcap.numbers import counted
 from costcap.prices import unknown_tier
 from costcap.scope import Scope
 from costcap.store import Store
@@ -887,7 +888,7 @@ def _bill_vs_catalog(report: Report) -> list[Finding]:
     relative = f" ({(charged - catalog) / catalog:+.0%})" if catalog else ""
     return [Finding(
         "bill_vs_catalog", None, None, None,
-        f"on {len(days)} day(s) the cost export charged ${charged:.4f} where the usage export at catalog prices comes to "
+        f"on {counted(len(days), 'day')} the cost export charged ${charged:.4f} where the usage export at catalog prices comes to "
         f"${catalog:.4f}{relative}: {shown}",
         part.fix, evidence={"charged_usd": charged, "catalog_usd": catalog, "days": [d["day"].isoformat() for d in days]},
     )]  # fmt: skip
@@ -958,8 +959,9 @@ WHOLE_BILL = ("unattributed", "over_attributed", "ungrouped_usage", "concentrati
 
 
 def explain(store: Store, settings: Settings, feature: str | None = None, model: str | None = None,
-            day: date | None = None, finding: str | None = None, top: int = 20) -> Explained:  # fmt: skip
-    """The calls that make up a breakdown row (feature, model, day) or a finding (its id in audit's list)."""
+            day: date | None = None, finding: str | None = None, top: int = 20, latest: bool = False) -> Explained:  # fmt: skip
+    """The calls that make up a breakdown row (feature, model, day) or a finding (its id in audit's list), dearest
+    first, or the latest first."""
     kind = None
     if finding:
         found = _finding_by_id(audit(store, settings), finding)
@@ -971,7 +973,7 @@ def explain(store: Store, settings: Settings, feature: str | None = None, model:
         model = model or found.model
     settings.scope.narrowed(feature).apply(store)
     store.execute("audit/scope_calls")
-    rows = store.dicts("audit/explain_calls", model=model, day=day, kind=kind, top=max(1, top))
+    rows = store.dicts("audit/explain_calls", model=model, day=day, kind=kind, top=max(1, top), latest=latest)
     calls = rows[0]["matching"] if rows else 0
     total = rows[0]["matching_usd"] if rows else Decimal(0)
     for row in rows:
@@ -982,6 +984,7 @@ def explain(store: Store, settings: Settings, feature: str | None = None, model:
         "day": day.isoformat() if day else None,
         "finding": finding,
         "kind": kind,
+        "latest": top if latest else None,
     }
     return Explained({k: v for k, v in asked.items() if v is not None}, calls, total or Decimal(0), rows)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # What a column holds; the writers format each kind one way.
-KINDS = ("text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "duration", "path")
+KINDS = ("text", "money", "rate", "price", "count", "number", "pct", "bool", "mark", "day", "duration", "path", "line")
 
 # A key column is the name of a row (feature, file, group, model): never cut, never dropped.
 KEY, KEEP, USEFUL, EXTRA, DECOR = 0, 1, 2, 3, 4  # drop order when a table is too wide: DECOR first, never KEY
@@ -42,6 +42,8 @@ def column(
 
 
 def _kind_of(key: str) -> str:
+    if key == "line" or key.endswith("_line"):
+        return "line"
     if key.startswith(("cost_per", "saving_per")) or key.endswith("_per_call_usd"):
         return "rate"
     if key.endswith("_usd"):

@@ -17,17 +17,21 @@ from costcap.commands import prices as prices_command
 from costcap.commands import pull as pull_command
 from costcap.commands import report as report_command
 from costcap.commands import sources as sources_command
+from costcap.commands import store_tools, user_errors
 from costcap.commands import tokens as tokens_command
-from costcap.commands import user_errors
+from costcap.commands.shape import PlainCommand, PlainGroup, say_without_color
 from costcap.errors import LANDED
 
 app = typer.Typer(
+    cls=PlainGroup,
     help="Audit and plan OpenAI API spend from usage exports, Batch output and structlog token logs.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
     add_completion=True,  # costcap --install-completion / --show-completion
-    epilog="Configuration: costcap.toml beside the store (or --config FILE): [store] path, [prices] file, "
-    '[audit] tier, batch_features and min_calls, [fields] NAME = "KEY". See the README.',
+    # \[ keeps Rich from reading the section names as markup
+    epilog="Configuration: costcap.toml beside the store (or --config FILE): \\[store] path, \\[prices] file, "
+    '\\[audit] tier, batch_features and min_calls, \\[fields] NAME = "KEY", \\[ingest] tz, \\[budget] FEATURE = USD. '
+    "Shortcuts: --json and --csv for --format; -q, --no-color and --config also after the command. See the README.",
 )
 
 
@@ -51,22 +55,32 @@ def main(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No notes on stderr; warnings and errors still show.")
     ] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colours (as NO_COLOR=1 does).")] = False,
 ) -> None:
     """Audit and plan OpenAI API spend."""
     redact.remember_environment()
     LANDED.clear()  # a new command: nothing of it has landed yet
     config.chosen = config_file
     output.said.quiet = quiet
+    if no_color:
+        say_without_color()
 
 
-app.command("ingest")(user_errors(ingest_command.ingest))
-app.command("audit")(user_errors(audit_command.audit))
-app.command("pull")(user_errors(pull_command.pull))
-app.command("prices")(user_errors(prices_command.prices))
-app.command("tokens")(user_errors(tokens_command.tokens))
-app.command("budget")(user_errors(budget_command.budget))
-app.command("estimate")(user_errors(estimate_command.estimate))
-app.command("report")(user_errors(report_command.report))
-app.command("explain")(user_errors(explain_command.explain))
-app.command("sources")(user_errors(sources_command.sources))
-app.command("forget")(user_errors(sources_command.forget))
+# the commands, in the order the help lists them
+COMMANDS = {
+    "ingest": ingest_command.ingest,
+    "audit": audit_command.audit,
+    "pull": pull_command.pull,
+    "prices": prices_command.prices,
+    "tokens": tokens_command.tokens,
+    "budget": budget_command.budget,
+    "estimate": estimate_command.estimate,
+    "report": report_command.report,
+    "explain": explain_command.explain,
+    "sources": sources_command.sources,
+    "forget": sources_command.forget,
+    "sql": store_tools.sql_command,
+    "doctor": store_tools.doctor_command,
+}
+for _name, _command in COMMANDS.items():
+    app.command(_name, cls=PlainCommand)(user_errors(_command))

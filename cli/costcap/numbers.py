@@ -1,7 +1,7 @@
 """One number style for every command: how each kind of value reads to a person, and how it is written as data.
 
 People: money `$1,234.5678` (4 decimals; amounts per call or per order 6; catalog prices as listed, at least 2),
-counts `75,250`, percentages `12.3%`, yes/no. Data (JSON, CSV): plain decimals, never an exponent.
+counts `75,250`, means and percentiles `811.45` (2 decimals), line numbers `1625`, percentages `12.3%`, yes/no. Data (JSON, CSV): plain decimals, never an exponent.
 """
 
 from __future__ import annotations
@@ -34,6 +34,10 @@ def human(value, kind: str, missing: str = "") -> str:
         return f"{float(value):.1%}"
     if kind == "duration":
         return duration(float(value))
+    if kind == "line":
+        return str(value)  # a place in a file, not a quantity: 1625, never 1,625
+    if kind == "number":
+        return f"{float(value):,.2f}"  # a mean or a percentile: two decimals, whatever the value
     if isinstance(value, (list, tuple)):
         return ", ".join(map(str, value))
     if isinstance(value, dict):

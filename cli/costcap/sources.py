@@ -40,11 +40,11 @@ def holding(store: Store, path: str, sha256: str) -> list[int]:
     return [row[0] for row in store.rows("store/find_sources_holding", path=path, sha256=sha256)]
 
 
-def forget(store: Store, given: list[str]) -> list[Forgotten]:
+def forget(store: Store, given: list[str], dry_run: bool = False) -> list[Forgotten]:
     """Take each named source out, all in one transaction; a call another source holds too stays. An unknown name is
-    an error."""
+    an error. A dry run does the same work and rolls it back, so what it says is what a real one would do."""
     found = []
-    with store.transaction(what=f"the forget of {', '.join(given)}"):
+    with store.transaction(commit=not dry_run, what=f"the forget of {', '.join(given)}"):
         for name in given:
             matches = ids_of(store, name)
             if not matches:

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import itertools
 import os
+import re
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -135,6 +136,24 @@ class Store:
             return []
         columns = [d[0] for d in found.description]
         return [dict(zip(columns, row, strict=False)) for row in found.fetchall()]
+
+    def user_query(self, text: str) -> tuple[list[str], list[tuple]]:
+        """A person's own SQL (`costcap sql`): only on a store opened read-only, with DuckDB's access to files and the
+        network switched off first, so a query can read the store and nothing else, and write nothing."""
+        import duckdb
+
+        if not self.read_only:
+            raise CostcapError(f"{self.path}: costcap sql reads an existing store only (ingest one first)")
+        self._con.execute("SET enable_external_access = false")
+        try:
+            found = self._con.execute(text)
+        except duckdb.Error as exc:
+            raise CostcapError(
+                f"the query failed: {_first_line(exc)} (the README's section on the store names the tables)"
+            ) from None
+        if not found.description:
+            return [], []
+        return [d[0] for d in found.description], found.fetchall()
 
     def register(self, name: str, data) -> None:
         """Make an Arrow table (or an object that holds one) readable by queries under `name`."""
@@ -361,13 +380,22 @@ def _connect(path: str, read_only: bool = False):
         return duckdb.connect(path, read_only=read_only, config=_CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
+            holder = lock_holder(str(exc))
             raise StoreBusyError(
-                f"{path}: the store is in use by another costcap process (wait for it to finish and try again)"
+                f"{path}: the store is in use by another process{f' ({holder})' if holder else ''} (wait for it to "
+                "finish and try again)"
             ) from None
         raise CostcapError(f"{path}: cannot open the store, it may be cut short or damaged ({_first_line(exc)}); "
                            "restore it from a copy or choose another --db") from None  # fmt: skip
     except duckdb.Error as exc:
         raise CostcapError(f"{path}: not a costcap store ({_first_line(exc)}; choose another --db)") from None
+
+
+def lock_holder(text: str) -> str | None:
+    """'python3.11, PID 24357': who holds a store's lock, from DuckDB's message ("Conflicting lock is held in
+    /usr/bin/python3.11 (PID 24357)")."""
+    found = re.search(r"lock is held in (.+?) \(PID (\d+)\)", text)
+    return f"{Path(found.group(1)).name}, PID {found.group(2)}" if found else None
 
 
 def damaged(exc: BaseException, path: str | None = None) -> CostcapError | None:

@@ -1,5 +1,6 @@
--- Returns the calls behind a number, dearest first, with the file and line each came from: the audited calls
--- (scope_calls) of one feature, model, day and finding kind ($kind: which calls the finding counts), NULL = any.
+-- Returns the calls behind a number, dearest first (the latest first when $latest), with the file and line each came
+-- from: the audited calls (scope_calls) of one feature, model, day and finding kind ($kind: which calls the finding
+-- counts), NULL = any.
 WITH picked AS (
     SELECT c.*, s.path
     FROM scope_calls AS c JOIN sources AS s USING (source_id)
@@ -15,5 +16,5 @@ WITH picked AS (
 SELECT path, line, ts, feature, model, tier, input_tokens, cached_tokens, output_tokens, status, finish_reason,
     cost_usd, count(*) OVER () AS matching, sum(cost_usd) OVER () AS matching_usd
 FROM picked
-ORDER BY cost_usd DESC NULLS LAST, path, line
+ORDER BY CASE WHEN $latest THEN ts END DESC NULLS LAST, cost_usd DESC NULLS LAST, path, line
 LIMIT $top

@@ -49,7 +49,11 @@ TzOption = Annotated[
 ModelOption = Annotated[str | None, typer.Option("--model", help="Model for log lines that name none.")]
 FieldOption = Annotated[
     list[str],
-    typer.Option("--field", help='NAME=KEY: read a call field from another key (a.b nested, "a.b" one literal key).'),
+    typer.Option(
+        "--field",
+        metavar="NAME=KEY",
+        help='NAME=KEY: read a call field from another key (a.b nested, "a.b" one literal key).',
+    ),
 ]
 SkipBadOption = Annotated[
     bool, typer.Option("--skip-bad", help="Skip and count bad lines instead of rejecting the file.")
@@ -120,7 +124,7 @@ PricesOption = Annotated[
 def load_catalog(prices_file: str | None, db: str | None = None) -> price_catalog.Catalog:
     """The price catalog with --prices (or the configuration's [prices] file) over the built-in one; what loading the
     file skipped or kept is said on stderr."""
-    found = price_catalog.catalog(prices_file or config.prices_file(_store_folder(db)))
+    found = price_catalog.catalog(prices_file or config.prices_file(store_folder(db)))
     for message in found.notes:
         output.note(message)
     return found
@@ -140,7 +144,7 @@ def open_store(db: str, prices_file: str | None, dry_run: bool = False, **how) -
     return Store(path, catalog, **how)
 
 
-def _store_folder(db: str | None):
+def store_folder(db: str | None):
     from pathlib import Path
 
     return None if db in (None, MEMORY) else Path(db).resolve().parent

@@ -93,6 +93,8 @@ def audit(
 
     Billed is the cost export's charge (or, for days without one, the usage export at catalog prices);
     attributed is the logged and Batch-output calls at catalog prices; unattributed is the difference.
+
+    Example: costcap audit --last 30d --by week --fail-unattributed-above 20
     """
     store, _ = load_store(
         db, prices_file, paths or [], IngestFlags(kind, model, field, skip_bad, preset, recursive=recursive, tz=tz)

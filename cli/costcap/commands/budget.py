@@ -74,6 +74,8 @@ def budget(
     """Derive max_tokens caps: ceil(safety x p90 of measured completion tokens), per feature, batch type or model.
 
     From a spec before any data exists: costcap budget --words 150 --items 60  (150 x 60 x 1.3 x 1.2 = 14,040).
+
+    Example: costcap budget --by batch_type -f python
     """
     safety_d, round_to = _decimal(safety), round_to
     if words is not None or items is not None:

@@ -58,7 +58,10 @@ def estimate(
 
     For batch size b, f = failure_rate[b], R = max_retries: calls C = ceil(items / b); attempts per call
     A = 1 + f + ... + f^R; paid attempts E = C x A; input A x (C x prompt + items x item_input); output
-    A x items x item_output; cached (E - 1) x prefix when the prefix is >= 1024 tokens and the Batch API is off.
+    A x items x item_output; cached (E - 1) x prefix when the prefix is >= 1024 tokens (under the Batch API only
+    where the catalog lists a Batch cached price).
+
+    Example: costcap estimate plan.toml --models gpt-4o,gpt-4o-mini --batch-sizes 1,5
     """
     catalog = load_catalog(prices_file, db)
     args = args or []

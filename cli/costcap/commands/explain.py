@@ -24,6 +24,10 @@ def explain(
     day: DayOption = None,
     since: DayOption = None,
     until: DayOption = None,
+    last: Annotated[
+        str | None,
+        typer.Option("--last", metavar="N|SPAN", help="The N latest calls (--last 5), or the days up to today (7d)."),
+    ] = None,
     top: Annotated[int, typer.Option(help="How many calls to show, dearest first.", min=1, max=1_000_000)] = 20,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
@@ -31,13 +35,17 @@ def explain(
 ) -> None:
     """Show the calls behind a breakdown row or a finding: file and line, tokens and cost, dearest first.
 
-    Example: costcap explain --feature daily --day 2026-11-03; costcap explain F2
+    Example: costcap explain --feature daily --day 2026-11-03; costcap explain F2; costcap explain --last 5
     """
-    if not any((finding, feature, model, day)):
-        raise CostcapError("say what to explain: a finding id (F1), or --feature, --model or --day")
+    latest = last is not None and last.isdigit()
+    if latest:
+        top, last = max(1, int(last or 1)), None
+    if not any((finding, feature, model, day, last, latest)):
+        raise CostcapError("say what to explain: a finding id (F1), --feature, --model, --day, or --last N")
     with open_store(db, prices_file, read_only=True) as store:
-        settings = core.Settings(Scope(*period(since, until, None)))
-        found = core.explain(store, settings, feature, model, day and day.date(), finding, top)
+        settings = core.Settings(Scope(*period(since, until, last)))
+        found = core.explain(store, settings, feature, model, day and day.date(), finding, top, latest)
     output.write(documents.explained_document(found), fmt)
-    shown = f"the {len(found.rows)} dearest shown" if found.calls > len(found.rows) else "all shown"
+    order = "latest" if latest else "dearest"
+    shown = f"the {len(found.rows)} {order} shown" if found.calls > len(found.rows) else "all shown"
     output.note(f"{found.calls:,} calls, {output.usd(found.cost_usd)} in all ({shown}).")

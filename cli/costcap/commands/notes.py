@@ -13,7 +13,9 @@ def say_notes(results: list[FileResult]) -> None:
     for r in unreadable:
         output.warn(f"{output.inert(r.path)}: could not be read ({r.note}); left out (--skip-bad)")
     if len(unreadable) > 1:
-        output.warn(f"{len(unreadable):,} files or folders could not be read and were left out.")
+        output.warn(
+            f"{len(unreadable):,} {'file or folder' if len(unreadable) == 1 else 'files or folders'} could not be read and were left out."
+        )
     for r in results:
         if r.status == "link followed":
             output.note(f"{output.inert(r.path)}: {output.inert(r.note or '')}; read once.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import output
+from costcap import numbers, output
 from costcap import sources as core
 from costcap.commands import DbOption, FormatOption, PricesOption, open_store
 from costcap.documents import listings as documents
@@ -32,18 +32,19 @@ def sources(
 
 def forget(
     names: Annotated[list[str], typer.Argument(help="Source ids or file paths (every part of a grown log).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would go; change nothing.")] = False,
     db: DbOption = DEFAULT_PATH,
     prices_file: PricesOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Remove sources and every row they stored, in one transaction; say what went.
 
-    Example: costcap forget logs/app.log   (then `costcap ingest --force logs/app.log --field ...` re-reads it)
+    Example: costcap forget logs/app.log --dry-run   (then without it; `costcap ingest --force` re-reads a file)
     """
     with open_store(db, prices_file) as store:
-        gone = core.forget(store, names)
-    output.write(documents.forgotten_document(gone), fmt)
+        gone = core.forget(store, names, dry_run=dry_run)
+    output.write(documents.forgotten_document(gone, dry_run), fmt)
     total = sum(f.calls + f.usage_rows + f.cost_rows for f in gone)
-    output.note(
-        f"Forgot {len(gone)} source(s): {total:,} rows, {output.usd(sum((f.spend_usd for f in gone), Decimal(0)))} of spend."
-    )
+    spend = output.usd(sum((f.spend_usd for f in gone), Decimal(0)))
+    said = f"{numbers.counted(len(gone), 'source')}: {numbers.counted(total, 'row')}, {spend} of spend"
+    output.note(f"Would forget {said}; nothing was changed." if dry_run else f"Forgot {said}.")

@@ -9,7 +9,7 @@ from costcap import audit as core
 from costcap import reconcile
 from costcap.document import DECOR, EXTRA, KEEP, KEY, Doc, Section, column
 from costcap.endpoints import UNATTRIBUTABLE
-from costcap.numbers import money, usd
+from costcap.numbers import counted, money, usd
 
 BAR_WIDTH = 12
 MONEY_KEYS = ("cost_usd", "cost_per_call", "billed_usd", "unattributed_usd")
@@ -232,7 +232,7 @@ def summary(report: core.Report) -> list[tuple[str, str]]:
     period = f"{_iso(report.start) or '?'} to {_iso(report.end) or '?'} (UTC, inclusive)"
     billed = "no usage or cost export in the period" if b.cost_usd is None else f"{usd(b.cost_usd)} ({b.source})"
     if b.unknown_days:
-        unknown = f"unknown on {len(b.unknown_days)} day(s) of ungrouped usage (no model)"
+        unknown = f"unknown on {counted(len(b.unknown_days), 'day')} of ungrouped usage (no model)"
         billed = unknown if b.cost_usd is None else f"{billed}; {unknown}"
     share = f" ({gap / b.cost_usd:.1%} of billed)" if gap is not None and b.cost_usd else ""
     coverage = "no calls" if report.coverage is None else f"{report.coverage:.1%} of calls priced"

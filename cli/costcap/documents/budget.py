@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from costcap import budget as core
-from costcap.document import DECOR, EXTRA, KEEP, KEY, Doc, Section, column
+from costcap.document import EXTRA, KEEP, KEY, Doc, Section, column
 from costcap.numbers import money, usd
 
 BAR_WIDTH = 24
 COLUMNS = [
     column("group", drop=KEY), column("calls", "calls", drop=KEEP), column("truncated_calls", "truncated", drop=EXTRA),
-    column("p50", drop=EXTRA), column("p90"), column("p99", drop=EXTRA), column("max", drop=EXTRA),
-    column("distribution", "p50 █ p90 ▓ max ░ | cap", drop=DECOR, table_only=True),
-    column("current_max_tokens", "cap today", kind="count"), column("truncation_rate", "truncated %"),
+    column("p50", kind="number", drop=EXTRA), column("p90", kind="number"), column("p99", kind="number", drop=EXTRA), column("max", drop=EXTRA),
+    column("distribution", "p50 █ p90 ▓ max ░ | cap", table_only=True),
+    column("current_max_tokens", "cap today", kind="count", drop=KEEP), column("truncation_rate", "truncated %"),
     column("recommended_max_tokens", "recommended", kind="count", drop=KEY),
     column("would_truncate_rate", "would truncate"), column("overrun_tokens", "overrun tok", drop=EXTRA),
     column("saving_usd", "saving", drop=KEEP), column("warning", drop=EXTRA),
@@ -62,7 +62,7 @@ def _bar(g: core.Group, top: int) -> str:
     return "".join(cells)
 
 
-SPEC_COLUMNS = [column("words", kind="number"), column("items", kind="count"), column("tokens_per_word", kind="number"),
+SPEC_COLUMNS = [column("words", kind="count"), column("items", kind="count"), column("tokens_per_word", kind="number"),
                 column("safety", kind="number"), column("round", kind="count"), column("max_tokens", kind="count", drop=KEY),
                 column("measured_from", "measured from"), column("sample_words", kind="count"),
                 column("sample_tokens", kind="count")]  # fmt: skip

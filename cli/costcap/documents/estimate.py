@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from costcap import estimate as core
 from costcap.document import EXTRA, KEEP, KEY, Doc, Section, column, one_table
-from costcap.numbers import duration, money, usd
+from costcap.numbers import counted, duration, money, usd
 
 SCENARIO_COLUMNS = [
     column("best", "", kind="mark", drop=KEY), column("model", drop=KEY), column("batch_size", "per call", drop=KEY),
@@ -46,8 +46,10 @@ def scenario_row(s: core.Scenario, best: core.Scenario | None, deadline_h=None) 
 def plan_document(plan, found: list[core.Scenario], best: core.Scenario | None) -> Doc:
     rows = [scenario_row(s, best, plan.deadline_h) for s in found]
     data = {"plan": core.plan_dict(plan), "scenarios": rows, "best": rows[found.index(best)] if best else None}
-    title = f"{plan.name}: {plan.items:,} items x {plan.orders:,} orders"
-    doc = one_table("estimate", "scenarios", title, SCENARIO_COLUMNS, rows, data)
+    title = f"{plan.name}: {counted(plan.items, 'item')} x {counted(plan.orders, 'order')}"
+    # one order: its cost is the cost per order, said once
+    columns = [c for c in SCENARIO_COLUMNS if not (plan.orders == 1 and c.key == "cost_usd")]
+    doc = one_table("estimate", "scenarios", title, columns, rows, data)
     doc.summary = [("Best", _best_line(best) if best else "no scenario can run: see why out")]
     return doc
 

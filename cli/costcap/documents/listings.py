@@ -1,15 +1,17 @@
-"""The documents of the smaller commands: ingest and pull (what each file gave), sources, forget, explain, tokens."""
+"""The documents of the smaller commands: ingest and pull (what each file gave), sources, forget, explain, tokens,\ndoctor and sql."""
 
 from __future__ import annotations
 
 import os.path
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from costcap.document import EXTRA, KEEP, KEY, Doc, column, one_table
-from costcap.numbers import exact, money
+from costcap.numbers import counted, exact, money
 
 FILE_COLUMNS = [
-    column("file", drop=KEY), column("kind", drop=KEEP), column("preset", drop=EXTRA), column("status", drop=KEY),
+    column("file", drop=KEY), column("kind"), column("preset", drop=EXTRA), column("status", drop=KEY),
     column("rows", drop=KEEP), column("skipped", drop=EXTRA), column("bad"), column("duplicates", "dupes", drop=EXTRA),
     column("spend_usd", "spend", drop=KEEP), column("unpriced", kind="count"),
 ]  # fmt: skip
@@ -73,24 +75,28 @@ FORGOTTEN_COLUMNS = [column("source_id", "id", kind="count", drop=KEY), column("
                      column("cost_rows", "cost rows"), column("spend_usd", "spend")]  # fmt: skip
 
 
-def forgotten_document(gone) -> Doc:
+def forgotten_document(gone, dry_run: bool = False) -> Doc:
     rows = [{**vars(f), "spend_usd": money(f.spend_usd)} for f in gone]
-    return one_table("forget", "forgotten", "Forgotten", FORGOTTEN_COLUMNS, rows, {"forgotten": rows})
+    title = "Would be forgotten (dry run)" if dry_run else "Forgotten"
+    return one_table("forget", "forgotten", title, FORGOTTEN_COLUMNS, rows, {"forgotten": rows, "dry_run": dry_run})
 
 
 CALL_COLUMNS = [
-    column("path", kind="path", drop=KEY), column("line", drop=KEY), column("ts", "time", drop=EXTRA), column("feature", drop=KEEP),
-    column("model", drop=KEEP), column("tier", drop=EXTRA), column("input_tokens", "input tok"),
-    column("cached_tokens", "cached tok", drop=EXTRA), column("output_tokens", "output tok"), column("status", drop=EXTRA),
-    column("finish_reason", "finish", drop=EXTRA), column("cost_usd", "cost", kind="rate", drop=KEY, missing="unpriced"),
+    column("path", kind="path", drop=KEY), column("line", drop=KEY), column("ts", "time", drop=EXTRA), column("feature"),
+    column("model"), column("tier", drop=EXTRA), column("input_tokens", "input tok"),
+    column("cached_tokens", "cached tok", drop=EXTRA), column("output_tokens", "output tok", drop=KEEP),
+    column("status", drop=EXTRA), column("finish_reason", "finish", drop=KEEP), column("cost_usd", "cost", kind="rate", drop=KEY, missing="unpriced"),
 ]  # fmt: skip
 
 
 def explained_document(found) -> Doc:
     rows = [{**r, "cost_usd": money(r["cost_usd"])} for r in found.rows]
     data = {"asked": found.asked, "calls": found.calls, "cost_usd": money(found.cost_usd), "shown": rows}
-    asked = ", ".join(f"{k} {v}" for k, v in found.asked.items())
-    return one_table("explain", "calls", f"The calls behind {asked}", CALL_COLUMNS, rows, data)
+    asked = {k: v for k, v in found.asked.items() if k != "latest"}
+    said = ", ".join(f"{k} {v}" for k, v in asked.items())
+    latest = found.asked.get("latest")
+    title = f"The {latest} latest calls" if latest else "The calls"
+    return one_table("explain", "calls", f"{title} behind {said}" if said else title, CALL_COLUMNS, rows, data)
 
 
 TOKEN_COLUMNS = [column("model", drop=KEY), column("encoding"), column("tokens", kind="count", drop=KEY),
@@ -100,3 +106,23 @@ TOKEN_COLUMNS = [column("model", drop=KEY), column("encoding"), column("tokens",
 def tokens_document(model: str, encoding: str, count: int, cost, uncounted: list[str]) -> Doc:
     row = {"model": model, "encoding": encoding, "tokens": count, "input_cost_usd": money(cost)}
     return one_table("tokens", "tokens", "", TOKEN_COLUMNS, [row], {**row, "uncounted": uncounted})
+
+
+HEALTH_COLUMNS = [column("check", drop=KEY), column("status", drop=KEY), column("found", drop=KEY)]
+
+
+def health_document(checks) -> Doc:
+    rows = [vars(c) for c in checks]
+    return one_table("doctor", "checks", "costcap doctor", HEALTH_COLUMNS, rows, {"checks": rows})
+
+
+def query_document(columns: list[str], rows: list[tuple]) -> Doc:
+    """A person's own query: its columns as DuckDB named them, each read by its name (cost_usd is money); a value
+    of a type no writer knows (a list, a struct, bytes) as its text."""
+    dicts = [{k: _simple(v) for k, v in zip(columns, row, strict=False)} for row in rows]
+    shown = [column(name, name, drop=KEY if i == 0 else None) for i, name in enumerate(dict.fromkeys(columns))]
+    return one_table("sql", "rows", counted(len(rows), "row"), shown, dicts, {"columns": columns, "rows": dicts})
+
+
+def _simple(value):
+    return value if value is None or isinstance(value, (bool, int, float, str, Decimal, date, datetime)) else str(value)

@@ -6,6 +6,7 @@ from anywhere; every text from an input is escaped.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from costcap.document import Doc, Section
@@ -19,7 +20,8 @@ h1{font-size:24px;margin:0 0 12px}h2{font-size:18px;margin:32px 0 8px;border-bot
 dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#f5f7fa;padding:12px 16px;border-radius:6px}
 dl.summary dt{font-weight:600}dl.summary dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
-th,td{border-bottom:1px solid #e6e9ef;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border-bottom:1px solid #e6e9ef;padding:4px 8px;text-align:left;vertical-align:top}
+td:first-child{white-space:nowrap}.scroll{overflow-x:auto}code{font-size:12px;background:#f0f2f6;padding:0 3px;border-radius:3px}
 th{background:#f5f7fa}td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 figure{margin:12px 0}figure svg{max-width:100%;height:auto}figcaption{font-size:13px;color:#556}
 .finding{border-left:3px solid #4a7bd0;padding:4px 12px;margin:10px 0}.finding .fix{font-weight:600}
@@ -30,6 +32,14 @@ footer{margin-top:32px;font-size:12px;color:#778}
 def text(value) -> str:
     """Input text made inert and escaped for HTML: a name like <img onerror=...> shows as itself."""
     return escape(inert(value), quote=True)
+
+
+def code_spans(escaped: str) -> str:
+    """`costcap budget` in escaped text shown as code, as Markdown shows it."""
+    return _CODE_SPAN.sub(r"<code>\1</code>", escaped)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
 def page(doc: Doc) -> str:
@@ -67,10 +77,11 @@ def _table(section: Section) -> str:
     cls = {c.key: ' class="n"' if right_aligned(c) else "" for c in columns}
     head = "".join(f"<th{cls[c.key]}>{text(c.heading)}</th>" for c in columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td{cls[c.key]}>{escape(cell(c, row))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td{cls[c.key]}>{code_spans(escape(cell(c, row)))}</td>" for c in columns) + "</tr>"
         for row in section.rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    # a name is never broken inside a word: a table wider than the page scrolls on its own
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
 
 
 def _blocks(section: Section) -> str:
@@ -79,8 +90,12 @@ def _blocks(section: Section) -> str:
         short = " · ".join(
             escape(cell(c, row)) for c in section.columns if c.key not in ("detail", "fix") and row.get(c.key)
         )
-        detail = escape(cell(_col(section, "detail"), row)) if row.get("detail") else ""
-        fix = f'<div class="fix">fix: {escape(cell(_col(section, "fix"), row))}</div>' if row.get("fix") else ""
+        detail = code_spans(escape(cell(_col(section, "detail"), row))) if row.get("detail") else ""
+        fix = (
+            f'<div class="fix">fix: {code_spans(escape(cell(_col(section, "fix"), row)))}</div>'
+            if row.get("fix")
+            else ""
+        )
         parts.append(f'<div class="finding"><div><b>{short}</b></div><div>{detail}</div>{fix}</div>')
     return "".join(parts) or "<p>None.</p>"
 

@@ -20,13 +20,15 @@ _CONTROL = re.compile(
 )
 
 
+PIPED_WIDTH = 80
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
 def out_console() -> Console:
-    """stdout for tables: the terminal's width, COLUMNS when set (tests pin it), else wide enough for a file."""
+    """stdout for tables: the terminal's width, COLUMNS when set (tests pin it), else 80 (piped into head or less,
+    a file: the width a pager and a diff show whole)."""
     probe = Console()
-    width = None if probe.is_terminal or os.environ.get("COLUMNS") else 200
+    width = None if probe.is_terminal or os.environ.get("COLUMNS") else PIPED_WIDTH
     return Console(soft_wrap=False, highlight=False, width=width)
 
 
@@ -49,10 +51,22 @@ def usd(value: Decimal | None, places: int = 4) -> str:
 _MARKDOWN_ACTIVE = re.compile(r"([\\|`$*_\[\]<>!#~])")
 
 
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+
+
 def md_escape(value) -> str:
     """Text for a Markdown table cell that renders as itself: no link, image, HTML, emphasis, maths (`$`) or
-    autolinked URL can come from a name in the data."""
-    text = _MARKDOWN_ACTIVE.sub(r"\\\1", inert("" if value is None else value))
+    autolinked URL can come from a name in the data. Paired backticks stay a code span (`costcap budget`), whose
+    content Markdown shows literally; a lone backtick is escaped like the rest."""
+    text = inert("" if value is None else value)
+    if text.count("`") % 2:
+        return _md_plain(text)
+    parts = _CODE_SPAN.split(text)
+    return "".join(part.replace("|", "\\|") if _CODE_SPAN.fullmatch(part) else _md_plain(part) for part in parts)
+
+
+def _md_plain(text: str) -> str:
+    text = _MARKDOWN_ACTIVE.sub(r"\\\1", text)
     return text.replace("://", ":\\/\\/").replace("www.", "www\\.")
 
 
