@@ -192,6 +192,8 @@ def test_the_latest_calls_with_file_and_line(sample):
     latest = sorted(stamps, reverse=True)[:3]
     shown = [(c["ts"][:19], os.path.relpath(c["path"]), c["line"]) for c in doc["shown"]]
     assert shown == latest and doc["asked"] == {"latest": 3}
+    code, _, err = costcap("explain", "--last", "0", columns=160)
+    assert code == 1 and "give 1 or more" in err
 
 
 def test_doctor_says_the_store_and_who_holds_its_lock(sample):

@@ -185,6 +185,10 @@ def test_names_are_checked_with_the_nearest_known_one(tmp_path):
     assert "did you mean 'feature'?" in run("audit", "--by", "featur").stderr
     quiet = run("audit", "--feature", "search", "--since", "2026-12-01")
     assert quiet.exit_code == 0 and "--feature search has no calls" in quiet.stderr
+    plan = run("estimate", SAMPLE_DATA / "plans" / "large_report.toml", "--models", "gpt-4o-mni")
+    assert plan.exit_code == 1 and "did you mean 'gpt-4o-mini'?" in plan.stderr
+    logged = run("audit", two_weeks(tmp_path), "--model", "gpt-4o-mni")
+    assert "--model 'gpt-4o-mni' has no price in the catalog (did you mean 'gpt-4o-mini'?)" in logged.stderr
 
 
 def test_estimate_diff_lists_the_inputs_and_scenarios_that_changed(tmp_path):

@@ -254,7 +254,8 @@ def _check_candidates(plan: Plan, where: str, catalog: prices.Catalog) -> None:
     for m in plan.models:
         if catalog.rates(m) is None:
             raise CostcapError(
-                f"{where}: models: no price for {m!r} today (see `costcap prices`, or add it with --prices)"
+                f"{where}: models: no price for {m!r} today{names.did_you_mean(m, catalog.names())} (see "
+                "`costcap prices`, or add it with --prices)"
             )
 
 

@@ -39,7 +39,9 @@ def explain(
     """
     latest = last is not None and last.isdigit()
     if latest:
-        top, last = max(1, int(last or 1)), None
+        top, last = int(last or 0), None
+        if top < 1:
+            raise CostcapError("--last N: give 1 or more calls (or a span such as 7d)")
     if not any((finding, feature, model, day, last, latest)):
         raise CostcapError("say what to explain: a finding id (F1), --feature, --model, --day, or --last N")
     with open_store(db, prices_file, read_only=True) as store:

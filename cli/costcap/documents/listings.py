@@ -95,7 +95,7 @@ def explained_document(found) -> Doc:
     asked = {k: v for k, v in found.asked.items() if k != "latest"}
     said = ", ".join(f"{k} {v}" for k, v in asked.items())
     latest = found.asked.get("latest")
-    title = f"The {latest} latest calls" if latest else "The calls"
+    title = ("The latest call" if latest == 1 else f"The {latest} latest calls") if latest else "The calls"
     return one_table("explain", "calls", f"{title} behind {said}" if said else title, CALL_COLUMNS, rows, data)
 
 
