@@ -46,7 +46,8 @@ def test_a_small_benchmark_run_reports_every_target(tmp_path):
         "usage CSV",
         "Batch output",
     ]
-    assert doc["ingest"][0]["lines"] == 1000 and len(doc["targets"]) == 12
+    # 4 speed ratios (one per kind), 4 peak RSS (one per kind), the store's size, 3 commands, 2 start-ups
+    assert doc["ingest"][0]["lines"] == 1000 and len(doc["targets"]) == 4 + 4 + 1 + 3 + 2
     assert all(row["costcap_s"] > 0 and row["floor_s"] > 0 and row["naive_s"] > 0 for row in doc["ingest"])
     assert "x floor" in done.stdout
 

@@ -511,7 +511,7 @@ def _truncation(waste: list[dict], caps: dict[str, budget.Group]) -> list[Findin
         group = caps.get(w["feature"])
         found.append(Finding(
             "truncation", w["feature"], w["model"], cost,
-            f"{w['truncated']} of {w['completed_calls']:,} completed calls on {w['model']} ({rate:.1%}) stopped at "
+            f"{w['truncated']:,} of {w['completed_calls']:,} completed calls on {w['model']} ({rate:.1%}) stopped at "
             "max_tokens (finish_reason=length): "
             f"${w['truncated_usd']:.4f}, plus {w['truncation_retries']} retries after them ${w['truncation_retries_usd']:.4f}",
             _truncation_fix(group),
@@ -546,7 +546,7 @@ def _retry_waste(store: Store, waste: list[dict]) -> list[Finding]:
         share = w["paid_failures"] / w["billed_calls"]
         found.append(Finding(
             "retry_waste", w["feature"], w["model"], w["paid_failures_usd"],
-            f"{w['paid_failures']} of {w['billed_calls']} billed calls ({share:.1%}) failed after being paid "
+            f"{w['paid_failures']:,} of {w['billed_calls']:,} billed calls ({share:.1%}) failed after being paid "
             f"(errors, failed validation), {w['retries']} retries: total = successful calls x price + failed attempts x price",
             _batch_size_fix(store, w["feature"], w["model"]),
             evidence={"paid_failures": w["paid_failures"], "calls": w["billed_calls"], "failure_rate": share,

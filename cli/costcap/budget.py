@@ -132,7 +132,7 @@ def _group(row: dict, settings: Settings) -> Group:
         g.raised_from_cap = True
     if Decimal(g.truncated_calls) > TRUNCATION_WARNING * g.calls:
         g.warning = (
-            f"{g.truncated_calls} of {g.calls:,} completed calls were cut at today's cap, so their true length is unknown and "
+            f"{g.truncated_calls:,} of {g.calls:,} completed calls were cut at today's cap, so their true length is unknown and "
             f"p{float(settings.percentile):g} is a lower bound: raise the cap, measure again"
         )
     return g

@@ -160,7 +160,7 @@ def say_warnings(report: core.Report) -> None:
         )
     if report.unpriced_calls:
         output.warn(
-            f"{report.unpriced_calls} of {report.calls} calls use models with no price "
+            f"{report.unpriced_calls:,} of {report.calls:,} calls use models with no price "
             f"({', '.join(output.inert(u['model']) for u in report.unpriced)}): their cost is left out, not counted as $0"
         )
     for u in report.unpriced:
