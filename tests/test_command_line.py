@@ -161,9 +161,9 @@ def test_sql_reads_the_store_and_nothing_else(sample):
             counted[feature] = counted.get(feature, 0) + 1
     for feature in ("sidebar_widget", "tag_suggester"):
         assert found[feature] == counted[feature]
-    for refused in ("DELETE FROM calls", "SELECT * FROM read_csv('/etc/passwd')", "SELEC 1"):
+    for refused in ("DELETE FROM calls", "SELECT * FROM read_csv('/etc/passwd')", "SELEC 1", " ;"):
         code, out, err = costcap("sql", refused, columns=160)
-        assert code == 1 and err.count("\n") == 1 and err.startswith("Error: the query failed"), (refused, err)
+        assert code == 1 and err.count("\n") == 1 and err.startswith("Error: the query"), (refused, err)
     assert costcap("sql", "SELECT count(*) AS n FROM calls", "--csv", columns=160)[1].startswith("n\n")
 
 

@@ -76,6 +76,8 @@ def test_compare_previous_gives_each_change_largest_first(tmp_path):
     assert money(compare["previous"]["attributed_usd"]) == 10 * MINI + 5 * FOUR_O
     assert "Change against 2026-11-02 to 2026-11-08" in ok("audit", "--since", "2026-11-09", "--until", "2026-11-15",
                                                            "--compare", "previous").stdout  # fmt: skip
+    first = run("audit", "--since", "2026-11-02", "--until", "2026-11-08", "--compare", "previous")
+    assert "no logged spend in 2026-10-26 to 2026-11-01, so every change is from $0" in first.stderr
     refused = run("audit", "--compare", "last-year")
     assert refused.exit_code == 1 and "--compare previous" in refused.stderr
 

@@ -144,6 +144,8 @@ class Store:
 
         if not self.read_only:
             raise CostcapError(f"{self.path}: costcap sql reads an existing store only (ingest one first)")
+        if not text.strip().strip(";").strip():
+            raise CostcapError('the query is empty: give one, e.g. costcap sql "SELECT count(*) FROM calls"')
         self._con.execute("SET enable_external_access = false")
         try:
             found = self._con.execute(text)
@@ -151,7 +153,7 @@ class Store:
             raise CostcapError(
                 f"the query failed: {_first_line(exc)} (the README's section on the store names the tables)"
             ) from None
-        if not found.description:
+        if found is None or not found.description:
             return [], []
         return [d[0] for d in found.description], found.fetchall()
 

@@ -148,6 +148,9 @@ def settings_for(store, since, until, by: str = "feature", feature: str | None =
 
 def say_warnings(report: core.Report) -> None:
     first, last = report.store_span
+    then = report.comparison
+    if then is not None and not any(row["previous_usd"] for rows in then.changes.values() for row in rows):
+        output.warn(f"--compare previous: no logged spend in {then.start} to {then.end}, so every change is from $0")
     if first is None and not report.calls:
         output.warn("the store is empty: ingest usage or cost exports and logs first (costcap ingest PATH)")
     elif first is not None and report.calls == 0 and report.billed.cost_usd is None and not report.billed.unknown_days:
