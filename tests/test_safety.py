@@ -8,6 +8,7 @@ import http.server
 import json
 import os
 import socket
+import subprocess
 import threading
 from pathlib import Path
 
@@ -254,6 +255,18 @@ def test_a_server_that_never_answers_is_given_up_on_in_one_line(tmp_path, silent
     done = without_root_powers(*costcap_command(), "ingest", url, cwd=tmp_path, env=env)  # ends, or the run times out
     assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert silent_server in done.stderr or "127.0.0.1" in done.stderr
+    assert not leaks(done.stderr)
+
+
+def test_a_silent_object_store_is_said_after_the_read_timeouts_not_the_total(tmp_path, silent_server):
+    """s3fs would try each call 5 times over botocore's 2 attempts: with 3 s reads that is 30 s a call, over 60 s in
+    all. With a 10-minute total, the ingest must end after a few read timeouts (about 9 s), not at the total."""
+    (tmp_path / "costcap.toml").write_text("[network]\nconnect_timeout = 1\nread_timeout = 3\ntotal_timeout = 600\n")
+    env = {**os.environ, "AWS_ENDPOINT_URL": f"http://{silent_server}", "AWS_ACCESS_KEY_ID": "k",
+           "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+    done = subprocess.run([*costcap_command(), "ingest", "s3://bucket/app.jsonl"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=45)  # fmt: skip
+    assert done.returncode == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not leaks(done.stderr)
 
 

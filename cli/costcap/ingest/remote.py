@@ -171,10 +171,15 @@ def _filesystem(url: str, bare: str, scheme: str, limits: Limits, credentials: t
         if password is not None:
             options |= {"key": user, "secret": password}
     try:
-        return fsspec.core.url_to_fs(bare, **options)
+        fs, path = fsspec.core.url_to_fs(bare, **options)
     except ImportError as exc:
         needed = LIBRARY.get(scheme, str(exc.name or "its fsspec filesystem"))
         extra = " (pip install 'costcap[s3]')" if needed == "s3fs" else f" (pip install {needed})"
         raise CostcapError(f"{shown(url)}: reading {scheme}:// needs {needed}{extra}") from None
     except (ValueError, TypeError) as exc:
         raise CostcapError(f"{shown(url)}: not a URL costcap can read ({_reason(exc)})") from None
+    if scheme in ("s3", "s3a"):
+        # s3fs tries each call 5 times over botocore's own attempts: 10 read timeouts (10 minutes by default) before
+        # a silent server is said; botocore's 2 attempts are the bound
+        fs.retries = 1
+    return fs, path
