@@ -405,3 +405,17 @@ def test_stdin_with_no_room_for_it_in_the_temporary_folder_is_one_line(tmp_path,
     monkeypatch.setattr(shutil, "copyfileobj", full)
     done = run("ingest", "-", input=json.dumps(LINE) + "\n")
     assert done.exit_code == 1 and "No space left" in done.stderr and "TMPDIR" in done.stderr
+
+
+def test_a_step_past_the_memory_limit_is_one_line_and_stores_nothing(tmp_path):
+    """DuckDB works within COSTCAP_MEMORY_LIMIT (1GB by default; bench/README.md has the 10 M-line figures): a step
+    that needs more and cannot spill says how to raise it; a limit that is not a size is refused by name."""
+    env = {**os.environ, "COSTCAP_MEMORY_LIMIT": "2MB"}
+    done = subprocess.run([*costcap_command(), "ingest", str(SAMPLE_DATA)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "COSTCAP_MEMORY_LIMIT=4GB" in done.stderr
+    assert not (tmp_path / "costcap.duckdb").exists()
+    env["COSTCAP_MEMORY_LIMIT"] = "lots"
+    done = subprocess.run([*costcap_command(), "ingest", str(SAMPLE_DATA)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 1 and "COSTCAP_MEMORY_LIMIT='lots': write a size such as 4GB" in done.stderr

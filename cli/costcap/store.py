@@ -37,6 +37,26 @@ _CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
 }
+# DuckDB's working memory; past it, DuckDB spills to a temporary folder beside the store. 1 GB keeps a 10 M-line
+# ingest under 1.5 GB of RAM and no slower (bench/README.md); COSTCAP_MEMORY_LIMIT raises it for a step that cannot
+# spill.
+MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def memory_limit() -> str:
+    given = os.environ.get("COSTCAP_MEMORY_LIMIT", "").strip()
+    if given and not _SIZE.fullmatch(given):
+        raise CostcapError(f"COSTCAP_MEMORY_LIMIT={given!r}: write a size such as 4GB")
+    return given or MEMORY_LIMIT
+
+
+def out_of_memory(exc: BaseException) -> CostcapError | None:
+    """The one-line error for a step that needed more than the memory limit and could not spill; None otherwise."""
+    if "Out of Memory" not in str(exc):
+        return None
+    return CostcapError(f"DuckDB needed more than its memory limit ({memory_limit()}) for a step it cannot spill to "
+                        "disk; nothing was stored: run it again with COSTCAP_MEMORY_LIMIT=4GB (or more)")  # fmt: skip
 
 
 class Store:
@@ -379,7 +399,7 @@ def _connect(path: str, read_only: bool = False):
         if not parent.is_dir():
             raise CostcapError(f"{path}: the folder {parent} does not exist (create it or choose another --db)")
     try:
-        return duckdb.connect(path, read_only=read_only, config=_CONFIG)
+        return duckdb.connect(path, read_only=read_only, config=_CONFIG | {"memory_limit": memory_limit()})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             holder = lock_holder(str(exc))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from costcap.ingest import ingest as ingest_files
 from costcap.ingest.presets import presets
 from costcap.ingest.readers import KINDS
 from costcap.ingest.records import Options
-from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, store_is_current
+from costcap.store import DEFAULT_PATH, MEMORY, Store, damaged, interrupted, out_of_memory, store_is_current
 
 # The choices come from the reader registry and the shipped presets: nothing here lists them.
 Kind = Enum("Kind", {name: name for name in ("auto", *KINDS)}, type=str)  # type: ignore[misc]  # from the registry
@@ -163,18 +164,26 @@ def user_errors(command):
             raise typer.Exit(ExitCode.ERROR) from None
         except Interrupted as exc:
             output.error(str(exc))
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise _interrupted_exit() from None
         except (KeyboardInterrupt, Exception) as exc:
-            broken = damaged(exc)  # a store cut short, met while a query read it
+            # a store cut short, met while a query read it; a step past the memory limit that could not spill
+            broken = damaged(exc) or out_of_memory(exc)
             if broken is not None:
                 output.error(str(broken))
                 raise typer.Exit(ExitCode.ERROR) from None
             if not interrupted(exc):  # DuckDB reports Ctrl-C as RuntimeError("Query interrupted")
                 raise
             output.error(str(Interrupted()))  # what committed before the signal, if anything, is said
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise _interrupted_exit() from None
 
     return wrapper
+
+
+def _interrupted_exit() -> typer.Exit:
+    """Exit 130 after the one line. A reader the signal left half-way (a generator holding a file open) is closed
+    as the interpreter ends, and what that cleanup raises is the interrupt's echo, not news: it is not printed."""
+    sys.unraisablehook = lambda _unraisable: None
+    return typer.Exit(ExitCode.INTERRUPTED)
 
 
 @dataclass
