@@ -15,9 +15,9 @@ from costcap.commands import explain as explain_command
 from costcap.commands import ingest as ingest_command
 from costcap.commands import prices as prices_command
 from costcap.commands import pull as pull_command
+from costcap.commands import quiet_interrupt_echoes, store_tools, user_errors
 from costcap.commands import report as report_command
 from costcap.commands import sources as sources_command
-from costcap.commands import store_tools, user_errors
 from costcap.commands import tokens as tokens_command
 from costcap.commands.shape import PlainCommand, PlainGroup, say_without_color
 from costcap.errors import LANDED
@@ -59,6 +59,7 @@ def main(
 ) -> None:
     """Audit and plan OpenAI API spend."""
     redact.remember_environment()
+    quiet_interrupt_echoes()
     LANDED.clear()  # a new command: nothing of it has landed yet
     config.chosen = config_file
     output.said.quiet = quiet

@@ -180,10 +180,19 @@ def user_errors(command):
 
 
 def _interrupted_exit() -> typer.Exit:
-    """Exit 130 after the one line. A reader the signal left half-way (a generator holding a file open) is closed
-    as the interpreter ends, and what that cleanup raises is the interrupt's echo, not news: it is not printed."""
-    sys.unraisablehook = lambda _unraisable: None
     return typer.Exit(ExitCode.INTERRUPTED)
+
+
+def quiet_interrupt_echoes() -> None:
+    """A Ctrl-C that lands while Python closes an abandoned reader (a generator holding a file open) cannot be raised
+    there, so Python prints it as "Exception ignored"; the command still ends with its one line and exit 130. That
+    echo is not printed; any other exception Python cannot raise still is."""
+
+    def hook(unraisable) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            sys.__unraisablehook__(unraisable)
+
+    sys.unraisablehook = hook
 
 
 @dataclass
