@@ -210,7 +210,7 @@ def stdlib_asctime_json(tmp: Path) -> Case:
     _at(logger, T_EPOCH).info(json.dumps(APP))
     _at(logger, T_EPOCH + 1).info("shutting down")
     handler.close()
-    return Case(path, [(*MINI_CALL, T_SHOWN)], MINI_USD, said=["had no offset and were read as UTC"])
+    return Case(path, [(*MINI_CALL, T_SHOWN)], MINI_USD, said=["1 time had no offset and was read as UTC"])
 
 
 def sdk_repr_in_a_message(tmp: Path) -> Case:

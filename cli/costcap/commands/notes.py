@@ -58,8 +58,9 @@ def say_notes(results: list[FileResult]) -> None:
             )
         if r.naive_times:
             output.warn(
-                f"{name}: {numbers.counted(r.naive_times, 'time')} had no offset and were read as UTC; pass --tz "
-                "ZONE (or [ingest] tz in costcap.toml) if they are local time"
+                f"{name}: {numbers.counted(r.naive_times, 'time')} had no offset and "
+                f"{'was' if r.naive_times == 1 else 'were'} read as UTC; pass --tz ZONE (or [ingest] tz in costcap.toml) "
+                f"if {'it is' if r.naive_times == 1 else 'they are'} local time"
             )
         if r.rounded_amounts:
             output.note(
