@@ -142,3 +142,35 @@ def without_root_powers(*command: str, **how) -> subprocess.CompletedProcess:
 
 def costcap_command() -> list[str]:
     return [sys.executable, "-m", "costcap"]
+
+
+def _team_extra_missing() -> str | None:
+    """Why the team-store tests cannot run here (the [team] extra is not installed), or None."""
+    from costcap import lake
+    from costcap.errors import CostcapError
+
+    try:
+        for name in lake.EXTENSIONS:
+            lake.extension_file(name)
+    except CostcapError as exc:
+        return str(exc)
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Team-store tests run where the [team] extra is installed (.ci/run's own venv for them), and are deselected,
+    not skipped, elsewhere: the summary says how many and why."""
+    team = [item for item in items if item.get_closest_marker("team")]
+    why = _team_extra_missing() if team else None
+    if why is None:
+        return
+    config.hook.pytest_deselected(items=team)
+    items[:] = [item for item in items if not item.get_closest_marker("team")]
+    config._costcap_team_deselected = (len(team), why)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    found = getattr(config, "_costcap_team_deselected", None)
+    if found:
+        terminalreporter.write_line(f"{found[0]} team-store tests deselected: {found[1]} "
+                                    "(run them with: pip install -e '.[test,team]' && pytest -m team)")  # fmt: skip

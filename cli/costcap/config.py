@@ -17,7 +17,8 @@ from costcap.waits import Limits
 FILE_NAME = "costcap.toml"
 # section -> key -> what it holds; anything else in the file is an error with a did-you-mean
 KEYS = {
-    "store": {"path": "the store to use when --db and $COSTCAP_DB are not given"},
+    "store": {"path": "the store to use when --db and $COSTCAP_DB are not given (a file, or ducklake:CATALOG)",
+              "data_path": "a team store's data files: a shared folder or s3://bucket/prefix/ ($COSTCAP_DATA_PATH)"},
     "prices": {"file": "a price file (costcap or LiteLLM JSON) every command applies; --prices wins"},
     "audit": {"tier": "the account's usage tier, 1 to 5, for the rate limits findings check paces against",
               "batch_features": "features that never need a synchronous answer (a list of names)",
@@ -48,7 +49,26 @@ def store_path(given: str, default: str) -> str:
     named = _section(path_for(), "store").get("path")
     if named is not None and (not isinstance(named, str) or "\x00" in named):
         raise CostcapError(f'{path_for()}: [store] path must be a file name, e.g. path = "spend.duckdb"')
+    if named and named.startswith("ducklake:"):
+        return named
     return str(path_for().parent / named) if named else given
+
+
+def data_path() -> str | None:
+    """Where a team store keeps its data files: $COSTCAP_DATA_PATH, else [store] data_path (a relative folder is read
+    from the folder costcap.toml is in); None: the catalog says (or a new DuckDB-file catalog's own folder)."""
+    import os
+
+    given = os.environ.get("COSTCAP_DATA_PATH", "").strip()
+    if given:
+        return given
+    named = _section(path_for(), "store").get("data_path")
+    if named is not None and (not isinstance(named, str) or not named.strip() or "\x00" in named):
+        raise CostcapError(f'{path_for()}: [store] data_path must be a folder or a bucket, e.g. data_path = '
+                           '"s3://team-bucket/costcap/"')  # fmt: skip
+    if not named or "://" in named:
+        return named
+    return str(path_for().parent / named)
 
 
 def audit_number(directory: Path, key: str, default: int, low: int, high: int) -> int:

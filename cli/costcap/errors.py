@@ -29,6 +29,10 @@ class StoreBusyError(CostcapError):
     """Another process holds the store's lock."""
 
 
+class WriteConflict(CostcapError):
+    """A team store's commit lost the race to another writer: nothing of it landed, and the work can run again."""
+
+
 # what this run has committed to a store so far ("the ingest of 3 files"), for the truth after a Ctrl-C
 LANDED: list[str] = []
 

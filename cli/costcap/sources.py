@@ -43,17 +43,21 @@ def holding(store: Store, path: str, sha256: str) -> list[int]:
 def forget(store: Store, given: list[str], dry_run: bool = False) -> list[Forgotten]:
     """Take each named source out, all in one transaction; a call another source holds too stays. An unknown name is
     an error. A dry run does the same work and rolls it back, so what it says is what a real one would do."""
-    found = []
-    with store.transaction(commit=not dry_run, what=f"the forget of {', '.join(given)}"):
-        for name in given:
-            matches = ids_of(store, name)
-            if not matches:
-                raise CostcapError(f"{name}: no such source in {store.path} (`costcap sources` lists them)")
-            found += [
-                _let_go(store, source_id, path, copy, by_id=name == str(source_id)) for source_id, path, copy in matches
-            ]
-        aggregates.recount_runs(store)
-    return found
+    what = f"the forget of {', '.join(given)}"
+
+    def attempt() -> list[Forgotten]:
+        found = []
+        with store.transaction(commit=not dry_run, what=what):
+            for name in given:
+                matches = ids_of(store, name)
+                if not matches:
+                    raise CostcapError(f"{name}: no such source in {store.path} (`costcap sources` lists them)")
+                found += [_let_go(store, source_id, path, copy, by_id=name == str(source_id))
+                          for source_id, path, copy in matches]  # fmt: skip
+            aggregates.recount_runs(store)
+        return found
+
+    return store.retried(attempt, what)
 
 
 def _let_go(store: Store, source_id: int, path: str, copy: bool, by_id: bool) -> Forgotten:

@@ -6,14 +6,16 @@ import contextlib
 import errno
 import itertools
 import os
+import random
 import re
+import time
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from costcap import aggregates, endpoints, sql
-from costcap.errors import LANDED, CostcapError, Interrupted, StoreBusyError
+from costcap import aggregates, endpoints, lake, sql
+from costcap.errors import LANDED, CostcapError, Interrupted, StoreBusyError, WriteConflict
 from costcap.prices import (
     MILLION,
     MODALITY_RATES,
@@ -62,12 +64,21 @@ def out_of_memory(exc: BaseException) -> CostcapError | None:
 class Store:
     """A DuckDB store with costcap's schema and the price catalog loaded for this session."""
 
-    def __init__(self, path: str, catalog: Catalog, create: bool = False, read_only: bool = False):
+    def __init__(
+        self, path: str, catalog: Catalog, create: bool = False, read_only: bool = False, data_path: str | None = None
+    ):
         """Open a costcap store; `create` (ingest, pull) makes a new one where no file is; `read_only` (audit,
         budget, estimate) never writes to it. Any other file, a DuckDB database of another tool included, a store
-        of a newer costcap, a damaged one, is refused before anything is written to it."""
-        self.path = path
+        of a newer costcap, a damaged one, is refused before anything is written to it. `ducklake:CATALOG` is a
+        team store (lake.py), its data files at `data_path` (else where its catalog says)."""
         self.catalog = catalog
+        self.session_aggregates = False  # aggregates built for this session's prices (aggregates.fit_prices)
+        self.retries = 0  # writes run again because another writer committed first (a team store)
+        self.lake = lake.target(path, data_path) if lake.is_lake(path) else None
+        if self.lake is not None:
+            self._open_lake(create, read_only)
+            return
+        self.path = path
         existed = path != MEMORY and Path(path).exists()
         if path != MEMORY and not existed and not create:
             raise CostcapError(f"no store at {path}: run `costcap ingest FILES` first (or pass --db)")
@@ -77,12 +88,60 @@ class Store:
             _check_version(path, writing=not read_only)
         self._con = _connect(path, read_only=read_only and existed)
         self.read_only = read_only and existed
-        self.session_aggregates = False  # aggregates built for this session's prices (aggregates.fit_prices)
         try:
             self._open(existed)
         except BaseException:
             self.close()
             raise
+
+    def _open_lake(self, create: bool, read_only: bool) -> None:
+        """A team store: attached read-only for commands that only read; a new catalog is given costcap's schema by
+        the first command that writes (two first writers at once: the second runs its open again)."""
+        assert self.lake is not None
+        self.path = self.lake.shown
+        self.created = False
+        self.read_only = read_only
+        self._con = self._lake_connection()
+        try:
+            if not self._lake_holds_tables() and (read_only or not create):
+                raise CostcapError(f"{self.path}: the team store holds nothing yet: run `costcap ingest FILES` "
+                                   "with this --db first")  # fmt: skip
+            # a new catalog is given its whole schema in one transaction: of two first writers, the second finds
+            # it made when its own attempt conflicts, and opens it as it is
+            self.retried(lambda: self._open(self._lake_holds_tables()), f"opening {self.path}", session=False)
+        except BaseException:
+            self.close()
+            raise
+
+    def _lake_connection(self):
+        assert self.lake is not None
+        return lake.connect(self.lake, self.read_only, _CONFIG | {"memory_limit": memory_limit()})
+
+    def retried(self, work, what: str, session: bool = True):
+        """`work()` (one transaction), run again each time its commit on a team store loses the race to another
+        writer, a few times with a growing random pause, on a new connection that sees what the other committed
+        (`session`: with this session's objects made again); then one line. A file store runs it once."""
+        import duckdb
+
+        for attempt in range(lake.WRITE_TRIES):
+            try:
+                return work()
+            except (WriteConflict, duckdb.TransactionException) as exc:
+                if self.lake is None or (not isinstance(exc, WriteConflict) and not lake.conflict(exc)):
+                    raise
+                if attempt + 1 == lake.WRITE_TRIES:
+                    raise CostcapError(f"{what}: other writers committed first {lake.WRITE_TRIES} times in a row; "
+                                       "nothing from this run was stored: run it again when they are done") from None  # fmt: skip
+            self.retries += 1
+            time.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+            self._con.close()
+            self._con = self._lake_connection()
+            if session:
+                self._create_session()
+        raise AssertionError("unreachable")
+
+    def _lake_holds_tables(self) -> bool:
+        return bool(self._con.execute(sql.load("store/count_tables")).fetchone()[0])
 
     def _open(self, existed: bool) -> None:
         if existed:
@@ -90,7 +149,7 @@ class Store:
         self._con.execute("SET TimeZone = 'UTC'")
         # costcap shows its own progress on stderr; DuckDB's bar would land on the terminal mid-output
         self._con.execute("SET enable_progress_bar = false")
-        upgrade_from = self._schema_version()
+        upgrade_from = self._schema_version() if existed or self.lake is None else 0
         if upgrade_from is None:
             self._check_tables()
             self._create_session()
@@ -166,6 +225,9 @@ class Store:
             raise CostcapError(f"{self.path}: costcap sql reads an existing store only (ingest one first)")
         if not text.strip().strip(";").strip():
             raise CostcapError('the query is empty: give one, e.g. costcap sql "SELECT count(*) FROM calls"')
+        if self.lake is not None:
+            # the team store's own data files stay readable; nothing else is
+            self._con.execute("SET allowed_directories = $paths", {"paths": [lake.data_path(self._con)]})
         self._con.execute("SET enable_external_access = false")
         try:
             found = self._con.execute(text)
@@ -200,6 +262,8 @@ class Store:
         found = None
         try:
             for statement, names in sql.statements(name):
+                if self.lake is not None and name.startswith("schema/"):
+                    statement = lake.without_keys(statement)
                 found = self._con.execute(statement, {k: v for k, v in params.items() if k in names} or None)
         except duckdb.IOException as exc:
             raise damaged(exc, self.path) or exc from None
@@ -215,10 +279,14 @@ class Store:
         self._con.execute("BEGIN TRANSACTION")
         try:
             yield self
+            if self.lake is not None and commit:
+                self.execute("store/claim_write")
         except BaseException as exc:
             self._roll_back()
             if interrupted(exc):
                 raise KeyboardInterrupt from None
+            if self.lake is not None and isinstance(exc, duckdb.Error):
+                raise self._lake_error(exc) or exc from None
             if _out_of_space(exc):
                 raise CostcapError(f"{self.path}: {_out_of_space(exc)} while writing the store: nothing was stored "
                                    "(free space or raise the limit, then run it again)") from None  # fmt: skip
@@ -232,10 +300,21 @@ class Store:
             raise Interrupted(landed=commit) from None
         except duckdb.Error as exc:
             self._roll_back()
+            if self.lake is not None:
+                raise self._lake_error(exc) or CostcapError(f"{self.path}: {_first_line(exc)} while saving the "
+                                                            "store: nothing was stored") from None  # fmt: skip
             raise CostcapError(f"{self.path}: {_out_of_space(exc) or _first_line(exc)} while saving the store: "
                                "nothing was stored") from None  # fmt: skip
         if commit:
             LANDED.append(f"{what} ({self.path})")
+
+    def _lake_error(self, exc: BaseException) -> CostcapError | None:
+        """A team store's failed write in one line: a lost commit race (WriteConflict, run again), or data files
+        that cannot be written; None for any other error."""
+        assert self.lake is not None
+        if lake.conflict(exc):
+            return WriteConflict(f"{self.path}: another writer committed first; nothing from this run was stored")
+        return lake.storage_error(exc, self.lake)
 
     def _roll_back(self) -> None:
         """Roll back, quietly: a transaction DuckDB already aborted has nothing left to undo."""
@@ -271,7 +350,7 @@ class Store:
     @property
     def directory(self) -> Path:
         """The folder beside the store, where costcap.toml is looked for."""
-        return Path.cwd() if self.path == MEMORY else Path(self.path).resolve().parent
+        return Path.cwd() if self.path == MEMORY or self.lake is not None else Path(self.path).resolve().parent
 
     def _check_is_costcap(self) -> None:
         found = self._con.execute(sql.load("store/find_meta_table")).fetchone()[0]
@@ -292,8 +371,8 @@ class Store:
 
     def _schema_version(self) -> int | None:
         """The version the store is at, when it needs an upgrade (0: a new store); None when it is current."""
-        if not self.read_only:
-            self._con.execute(sql.load("schema/v1_1_create_table_meta"))
+        if not self.read_only and self.lake is None:
+            self._query("schema/v1_1_create_table_meta", {})
         found = self._con.execute(sql.load("store/get_schema_version")).fetchone()
         version = found[0] if found else 0
         if version > SCHEMA_VERSION:

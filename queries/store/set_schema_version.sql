@@ -1,2 +1,3 @@
--- Records the schema version the store now has.
-INSERT OR REPLACE INTO meta VALUES ('schema_version', CAST($version AS VARCHAR))
+-- Records the schema version the store now has (a delete and an insert: a team store keeps no primary key).
+DELETE FROM meta WHERE key = 'schema_version';
+INSERT INTO meta VALUES ('schema_version', CAST($version AS VARCHAR))

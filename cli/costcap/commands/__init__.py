@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from costcap import config, names, output, scope
+from costcap import config, lake, names, numbers, output, scope
 from costcap import prices as price_catalog
 from costcap.commands.notes import say_notes
 from costcap.errors import CostcapError, ExitCode, Interrupted
@@ -114,7 +114,7 @@ LastOption = Annotated[
 ]
 DbOption = Annotated[
     str,
-    typer.Option("--db", envvar="COSTCAP_DB", help="Store file; :memory: for a throwaway run.", show_default=True),
+    typer.Option("--db", envvar="COSTCAP_DB", help="Store file, or ducklake:CATALOG for a team store; :memory: for a throwaway run.", show_default=True),
 ]
 PricesOption = Annotated[
     str | None,
@@ -137,6 +137,8 @@ def open_store(db: str, prices_file: str | None, dry_run: bool = False, **how) -
     into a throwaway store instead, and says so."""
     path = config.store_path(db, DEFAULT_PATH)
     catalog = load_catalog(prices_file, path)
+    if lake.is_lake(path):
+        return Store(path, catalog, data_path=config.data_path(), **how)
     if dry_run and not store_is_current(path):
         if os.path.exists(path):
             output.note(f"{path}: the store needs an upgrade this dry run will not make; files are read on their own, "
@@ -145,10 +147,17 @@ def open_store(db: str, prices_file: str | None, dry_run: bool = False, **how) -
     return Store(path, catalog, **how)
 
 
+def say_retries(store: Store) -> None:
+    """A team store's write that ran again because another writer committed first is said, not hidden."""
+    if store.retries:
+        output.note(f"{store.path}: another writer committed first; this run's change was made again on what it "
+                    f"stored ({numbers.counted(store.retries, 'time')})")  # fmt: skip
+
+
 def store_folder(db: str | None):
     from pathlib import Path
 
-    return None if db in (None, MEMORY) else Path(db).resolve().parent
+    return None if db in (None, MEMORY) or lake.is_lake(db) else Path(db).resolve().parent
 
 
 def user_errors(command):

@@ -23,6 +23,7 @@ from costcap.commands import (
     TzOption,
     ingest_into,
     open_store,
+    say_retries,
 )  # fmt: skip
 from costcap.commands.notes import say_notes
 from costcap.documents import listings as documents
@@ -63,6 +64,7 @@ def ingest(
         results = ingest_into(
             store, paths, IngestFlags(kind, model, field, skip_bad, preset, dry_run, force, recursive, tz, save_preset)
         )
+    say_retries(store)
     show(results, fmt)
     if dry_run and fmt != "json":
         _show_dry_run(results)

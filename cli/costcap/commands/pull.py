@@ -9,7 +9,7 @@ import typer
 
 from costcap import config, output
 from costcap import pull as core
-from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store
+from costcap.commands import DayOption, DbOption, FormatOption, PricesOption, open_store, say_retries
 from costcap.commands.ingest import show
 from costcap.errors import CostcapError
 from costcap.store import DEFAULT_PATH
@@ -48,4 +48,5 @@ def pull(
         request = core.PullRequest(since.date(), until and until.date(), bucket, groups, admin_key_env, base_url, save,
                                    request_deadline_s=timeout, limits=config.network_limits(store.directory))  # fmt: skip
         results = core.pull(store, request, progress)
+    say_retries(store)
     show(results, fmt)

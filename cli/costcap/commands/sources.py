@@ -9,7 +9,7 @@ import typer
 
 from costcap import numbers, output
 from costcap import sources as core
-from costcap.commands import DbOption, FormatOption, PricesOption, open_store
+from costcap.commands import DbOption, FormatOption, PricesOption, open_store, say_retries
 from costcap.documents import listings as documents
 from costcap.store import DEFAULT_PATH
 
@@ -43,6 +43,7 @@ def forget(
     """
     with open_store(db, prices_file) as store:
         gone = core.forget(store, names, dry_run=dry_run)
+    say_retries(store)
     output.write(documents.forgotten_document(gone, dry_run), fmt)
     total = sum(f.calls + f.usage_rows + f.cost_rows for f in gone)
     spend = output.usd(sum((f.spend_usd for f in gone), Decimal(0)))

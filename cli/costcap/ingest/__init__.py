@@ -85,10 +85,18 @@ def ingest(store: Store, request: Request, progress: Progress | None = None) -> 
     """Ingest every file named; any error rolls the whole ingest back, and so does a dry run."""
     with _spool() as spool:
         items, aside = files.expand(request.paths, Path(spool), request.recursive, request.limits, request.skip_bad)
-        run = _Run(store, request, items, progress)
-        with store.transaction(commit=not request.dry_run, what=f"the ingest of {numbers.counted(len(items), 'file')}"):
-            found = run.all()
-            aggregates.recount_runs(store)
+        what = f"the ingest of {numbers.counted(len(items), 'file')}"
+
+        def attempt() -> tuple[_Run, list[FileResult]]:
+            with store.transaction(commit=not request.dry_run, what=what):
+                # what the store holds is read inside the transaction: on a team store another writer may have
+                # committed a moment ago, and the commit must conflict with what this run saw, not an older state
+                run = _Run(store, request, items, progress)
+                found = run.all()
+                aggregates.recount_runs(store)
+            return run, found
+
+        run, found = store.retried(attempt, what)
         if request.save_preset is not None:
             run.save_preset(request.save_preset)
         return found + [FileResult(a.path, a.kind, a.status, note=a.note) for a in aside]
