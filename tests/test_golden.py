@@ -47,7 +47,9 @@ LEFT_OUT = {
     "(test_report checks the page in a real browser)",
 }
 SKIPPED = {"pull": "needs a server (test_pull checks its output)",
-           "doctor": "says this machine's paths and the store's size (test_command_line checks it)"}  # fmt: skip
+           "doctor": "says this machine's paths and the store's size (test_command_line checks it)",
+           "export": "writes files, and says their folder (test_transfer checks what it wrote)",
+           "import": "needs an export first (test_transfer checks the store it fills)"}  # fmt: skip
 # what differs from run to run: the time of an ingest, the folder of the test's store
 MASKS = [
     (re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"), "<ingested at>"),

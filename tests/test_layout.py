@@ -83,6 +83,7 @@ def test_every_query_file_says_what_it_returns_and_runs(tmp_path):
         "model": None, "day": None, "kind": None, "top": 5, "given": "1", "endpoint": "completions",
         "floor": 200_000, "sources": [1], "every": False, "shown": 5, "item": 0, "copy": False, "other": "y", "kinds": ["llm"], "tz": None,
         "camel": "([a-z])([A-Z])", "token_words": "tokens", "limit_words": "max", "then": None, "latest": False,
+        "table": "calls",
     }  # fmt: skip
     with Store(str(tmp_path / "costcap.duckdb"), prices.builtin(), create=True) as store:
         # the call queries read the batch of records an ingest registers; an empty one stands in

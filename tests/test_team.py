@@ -262,3 +262,20 @@ def test_the_team_store_is_named_by_costcap_toml_and_the_environment(team_db, tm
     monkeypatch.setenv("COSTCAP_DB", team_db)
     (tmp_path / "costcap.toml").write_text(f'[store]\ndata_path = "{data_path}"\n')
     assert ok_json("audit")["attributed"]["calls"] == 770
+
+
+def test_a_file_store_moves_to_a_team_store_by_export_and_import(team_db, tmp_path):
+    ok("ingest", SAMPLE_DATA, "--db", "file.duckdb")
+    ok("export", "moved", "--db", "file.duckdb")
+    ok("import", "moved", "--db", team_db)
+    shown = lake.target(team_db, None).shown
+    for args in READS:
+        assert _same(ok_json(*args, "--db", team_db), shown) == _same(ok_json(*args, "--db", "file.duckdb"),
+                                                                        "file.duckdb"), args  # fmt: skip
+    # a second import would count every call twice: refused
+    assert "holds 5 sources already" in run("import", "moved", "--db", team_db).stderr
+    # doctor names the team store without its password, its data path and what it holds
+    checks = {c["check"]: c for c in ok_json("doctor", "--db", team_db)["checks"]}
+    assert checks["data path"]["found"] == os.environ["COSTCAP_DATA_PATH"]
+    assert checks["calls"]["found"].startswith("1,203")
+    assert local_postgres.PASSWORD not in json.dumps(checks)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from costcap import config, prices, store
+from costcap import config, lake, prices, store
 from costcap.errors import CostcapError, StoreBusyError
 
 OK, NOTE, PROBLEM = "ok", "note", "problem"
@@ -28,6 +28,8 @@ def examine(path: str, catalog: prices.Catalog, prices_file: str | None) -> list
 def _store_checks(path: str) -> list[Check]:
     if path == store.MEMORY:
         return [Check("store", "in memory (--db :memory:): nothing is kept", NOTE)]
+    if lake.is_lake(path):
+        return _team_store_checks(path)
     where = Check("store", str(Path(path).resolve()))
     if not Path(path).is_file():
         return [where, Check("store file", "none yet: `costcap ingest FILES` creates it", NOTE)]
@@ -42,6 +44,19 @@ def _store_checks(path: str) -> list[Check]:
         return [where, size, Check("store file", str(exc).split(": ", 1)[-1], PROBLEM)]
     return [where, size, Check("lock", "free (no other process holds the store)"), _version_check(version),
             *_content_checks(held)]  # fmt: skip
+
+
+def _team_store_checks(path: str) -> list[Check]:
+    """A team store: its catalog and data path, and what it holds; writers take turns by commit, so no lock."""
+    try:
+        with store.Store(path, prices.builtin(), read_only=True, data_path=config.data_path()) as opened:
+            where = Check("store", f"{opened.path} (a team store on DuckLake)")
+            data = Check("data path", opened.lake_data_path())
+            held = opened.dicts("store/health")[0]
+            version = opened.first("store/get_schema_version")
+    except CostcapError as exc:
+        return [Check("store", str(exc), PROBLEM)]
+    return [where, data, _version_check(version), *_content_checks(held)]
 
 
 def _version_check(found: tuple | None) -> Check:
@@ -72,7 +87,7 @@ def _price_checks(catalog: prices.Catalog, prices_file: str | None) -> list[Chec
 
 
 def _config_check(path: str) -> Check:
-    directory = None if path == store.MEMORY else Path(path).resolve().parent
+    directory = None if path == store.MEMORY or lake.is_lake(path) else Path(path).resolve().parent
     found = config.path_for(directory)
     return Check(
         "configuration", str(found) if found.exists() else f"none ({found.name} would be read from {found.parent})"

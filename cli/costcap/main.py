@@ -82,6 +82,8 @@ COMMANDS = {
     "forget": sources_command.forget,
     "sql": store_tools.sql_command,
     "doctor": store_tools.doctor_command,
+    "export": store_tools.export_command,
+    "import": store_tools.import_command,
 }
 for _name, _command in COMMANDS.items():
     app.command(_name, cls=PlainCommand)(user_errors(_command))

@@ -140,6 +140,10 @@ class Store:
                 self._create_session()
         raise AssertionError("unreachable")
 
+    def lake_data_path(self) -> str:
+        """Where a team store keeps its data files, as its catalog says."""
+        return lake.data_path(self._con)
+
     def _lake_holds_tables(self) -> bool:
         return bool(self._con.execute(sql.load("store/count_tables")).fetchone()[0])
 
@@ -227,7 +231,7 @@ class Store:
             raise CostcapError('the query is empty: give one, e.g. costcap sql "SELECT count(*) FROM calls"')
         if self.lake is not None:
             # the team store's own data files stay readable; nothing else is
-            self._con.execute("SET allowed_directories = $paths", {"paths": [lake.data_path(self._con)]})
+            self._con.execute("SET allowed_directories = $paths", {"paths": [self.lake_data_path()]})
         self._con.execute("SET enable_external_access = false")
         try:
             found = self._con.execute(text)
@@ -486,6 +490,10 @@ def _connect(path: str, read_only: bool = False):
                 f"{path}: the store is in use by another process{f' ({holder})' if holder else ''} (wait for it to "
                 "finish and try again)"
             ) from None
+        if "can only read versions" in str(exc):
+            raise CostcapError(f"{path}: written by a newer DuckDB than this costcap runs ({duckdb.__version__}): "
+                               "read it with the costcap that wrote it, or move it "
+                               "with `costcap export FOLDER` there and `costcap import FOLDER` here") from None  # fmt: skip
         raise CostcapError(f"{path}: cannot open the store, it may be cut short or damaged ({_first_line(exc)}); "
                            "restore it from a copy or choose another --db") from None  # fmt: skip
     except duckdb.Error as exc:

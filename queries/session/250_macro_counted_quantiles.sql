@@ -15,10 +15,16 @@ WITH distinct_values AS (
     SELECT g.k, f.i, (g.n - 1) * f.q AS rn
     FROM (SELECT DISTINCT k, n FROM ranked) AS g
     CROSS JOIN (SELECT generate_subscripts(fractions, 1) AS i, CAST(unnest(fractions) AS DOUBLE) AS q) AS f
-), interpolated AS (
-    SELECT p.k, p.i, lo.v + (p.rn - floor(p.rn)) * (hi.v - lo.v) AS value
-    FROM positions AS p
+), low_ends AS MATERIALIZED (
+    -- each end found on its own before the two meet: joined in one step, a planner without row counts (a team
+    -- store's tables) may pair every value with every other value of its key first
+    SELECT p.k, p.i, p.rn, lo.v FROM positions AS p
     JOIN ranked AS lo ON lo.k = p.k AND floor(p.rn) >= lo.below AND floor(p.rn) < lo.below + lo.c
+), high_ends AS MATERIALIZED (
+    SELECT p.k, p.i, hi.v FROM positions AS p
     JOIN ranked AS hi ON hi.k = p.k AND ceil(p.rn) >= hi.below AND ceil(p.rn) < hi.below + hi.c
+), interpolated AS (
+    SELECT lo.k, lo.i, lo.v + (lo.rn - floor(lo.rn)) * (hi.v - lo.v) AS value
+    FROM low_ends AS lo JOIN high_ends AS hi ON hi.k = lo.k AND hi.i = lo.i
 )
 SELECT k, list(value ORDER BY i) AS q FROM interpolated GROUP BY k

@@ -3,11 +3,15 @@
 -- (USD per output token). t has a model, tier, price_day, the token columns and request_input: the input of one
 -- request, which decides the long-context rate.
 CREATE OR REPLACE TEMP MACRO priced(t) AS TABLE
-WITH resolved AS (
-    SELECT r.*, a.model AS price_model
-    FROM query_table(t) AS r
+WITH keyed AS (
+    -- the key computed once per row before the join, so the join is on a column (DuckDB 1.5 otherwise evaluates it
+    -- for every pair of rows)
+    SELECT *, price_key(model) AS price_key FROM query_table(t)
+), resolved AS (
+    SELECT r.* EXCLUDE (price_key), a.model AS price_model
+    FROM keyed AS r
     LEFT JOIN price_aliases AS a
-        ON a.alias = price_key(r.model)
+        ON a.alias = r.price_key
         AND in_span(r.price_day, a.valid_from, a.valid_to)
 ), costed AS (
     SELECT

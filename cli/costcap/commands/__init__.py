@@ -114,7 +114,12 @@ LastOption = Annotated[
 ]
 DbOption = Annotated[
     str,
-    typer.Option("--db", envvar="COSTCAP_DB", help="Store file, or ducklake:CATALOG for a team store; :memory: for a throwaway run.", show_default=True),
+    typer.Option(
+        "--db",
+        envvar="COSTCAP_DB",
+        help="Store file, or ducklake:CATALOG for a team store; :memory: for a throwaway run.",
+        show_default=True,
+    ),
 ]
 PricesOption = Annotated[
     str | None,

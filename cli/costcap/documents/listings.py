@@ -124,5 +124,13 @@ def query_document(columns: list[str], rows: list[tuple]) -> Doc:
     return one_table("sql", "rows", counted(len(rows), "row"), shown, dicts, {"columns": columns, "rows": dicts})
 
 
+def moved_document(command: str, folder: str, moved) -> Doc:
+    """What an export wrote or an import loaded: each table and its rows."""
+    rows = [{"table": m.table, "rows": m.rows} for m in moved]
+    shown = [column("table", "table", drop=KEY), column("rows", "rows")]
+    return one_table(command, "tables", f"{folder}: {counted(len(rows), 'table')}", shown, rows,
+                     {"folder": folder, "tables": rows})  # fmt: skip
+
+
 def _simple(value):
     return value if value is None or isinstance(value, (bool, int, float, str, Decimal, date, datetime)) else str(value)
