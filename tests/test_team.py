@@ -17,6 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import local_postgres
 from conftest import SAMPLE_DATA, SECRET, ok, ok_json, run
 from costcap import lake
+from test_pull import api as fake_openai_fixture
+from test_pull import serve_sample_data
 
 pytestmark = pytest.mark.team
 # what differs between two stores holding the same calls: when each source was read, and the store's own name
@@ -120,19 +122,22 @@ def _snapshots(team_db: str) -> int:
                .stdout.splitlines()[1])  # fmt: skip
 
 
-def _write_logs(folder: Path, names: list[str], lines: int) -> list[Path]:
-    """Structlog JSON logs; a name's calls are the same wherever it is written (so two machines can hold one file)."""
+def _write_logs(folder: Path, files: dict[str, range]) -> list[Path]:
+    """Structlog JSON logs, file name -> the calls it holds: call i of a name (the file name up to its first "-") is
+    the same record wherever it is written, so two machines can hold one file, or files that share calls."""
     import structlog
 
     from conftest import write_structlog
 
     folder.mkdir(parents=True, exist_ok=True)
     made = []
-    for name in names:
+    for file, ids in files.items():
+        name = file.split("-")[0] if file.endswith("-tail") else file
         events = [{"event": "llm_call", "feature": name.split("-")[0], "model": "gpt-4o-mini-2024-07-18",
-                       "input_tokens": 100 + i, "output_tokens": 10 + i % 7, "cached_tokens": 0, "request_id": f"{name}-{i}",
-                       "timestamp": f"2026-11-0{1 + i % 7}T10:{i % 60:02d}:00Z"} for i in range(lines)]  # fmt: skip
-        made.append(write_structlog(folder / f"{name}.jsonl", structlog.processors.JSONRenderer(), events))
+                   "input_tokens": 100 + i, "output_tokens": 10 + i % 7, "cached_tokens": 0,
+                   "request_id": f"{name}-{i}", "timestamp": f"2026-11-0{1 + i % 7}T10:{i % 60:02d}:00Z"}
+                  for i in ids]  # fmt: skip
+        made.append(write_structlog(folder / f"{file}.jsonl", structlog.processors.JSONRenderer(), events))
     return made
 
 
@@ -141,13 +146,20 @@ def _costcap(*args, cwd: Path, env: dict) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
 
 
-@pytest.mark.parametrize("race", range(3))
+RACES = int(os.environ.get("COSTCAP_TEAM_RACES", "3"))  # COSTCAP_TEAM_RACES=10 for the ten-in-a-row check
+
+
+@pytest.mark.parametrize("race", range(RACES))
 def test_two_machines_ingesting_at_once_store_each_call_and_each_source_once(race, team_db, tmp_path):
-    """Two processes, each in its own folder (a machine), ingest at the same moment into a brand-new catalog: one
-    file only A has, one only B has, and two files both have (the same content at different paths). Afterwards the
-    store reads as one machine ingesting everything in turn."""
-    a = _write_logs(tmp_path / "a", ["alpha", "shared-1", "shared-2"], 300)
-    b = _write_logs(tmp_path / "b", ["beta", "shared-1", "shared-2"], 300)
+    """Two processes, each in its own folder (a machine), ingest at the same moment into a brand-new catalog: a file
+    only A has, one only B has, two files both have (the same content at different paths), and on B the tail of A's
+    file (a different file whose first 100 calls A's holds, by request id). Afterwards the store reads as one
+    machine ingesting everything in turn."""
+    every = range(300)
+    a = _write_logs(tmp_path / "a", {"alpha": every, "shared-1": every, "shared-2": every})
+    b = _write_logs(
+        tmp_path / "b", {"beta": every, "shared-1": every, "shared-2": every, "alpha-tail": range(200, 400)}
+    )
     env = os.environ | {"PYTHONPATH": os.pathsep.join(sys.path)}
     env.pop("COSTCAP_DB", None)
     writers = [_costcap("ingest", *files, "--db", team_db, "-f", "json", cwd=files[0].parent, env=env)
@@ -165,17 +177,18 @@ def test_two_machines_ingesting_at_once_store_each_call_and_each_source_once(rac
         assert _same(ok_json(*args, "--db", team_db), shown, *machines) == _same(
             ok_json(*args, "--db", one), one, *machines
         ), args
-    # each call once: 4 distinct files x 300 calls; each content once (a second path of it is a copy, not a source)
-    assert _sql(team_db, "SELECT count(*) FROM calls") == 1200
+    # each call once: 4 distinct files x 300 calls, and the tail's 100 calls past A's (alpha-300 to alpha-399);
+    # each content once (a second path of it is a copy, not a source)
+    assert _sql(team_db, "SELECT count(*) FROM calls") == 1300
     assert _sql(team_db, "SELECT count(DISTINCT sha256) FROM sources") == _sql(team_db, "SELECT count(*) FROM sources")
-    assert _sql(team_db, "SELECT count(*) FROM sources") == 4
+    assert _sql(team_db, "SELECT count(*) FROM sources") == 5
     # the aggregates the commands read equal a recount from the calls
-    assert _sql(team_db, "SELECT sum(calls) FROM call_groups") == 1200
+    assert _sql(team_db, "SELECT sum(calls) FROM call_groups") == 1300
     assert _sql(team_db, "SELECT sum(input_tokens) FROM call_groups") == _sql(
         team_db, "SELECT sum(input_tokens) FROM calls"
     )
-    # 4 x sum(100..399) input tokens, by hand: 300 * (100 + 399) / 2 = 74,850 per file
-    assert _sql(team_db, "SELECT sum(input_tokens) FROM calls") == 4 * 74_850
+    # by hand: sum(100..399) = 300 x (100 + 399) / 2 = 74,850 per whole file; the tail adds sum(400..499) = 44,950
+    assert _sql(team_db, "SELECT sum(input_tokens) FROM calls") == 4 * 74_850 + 44_950
 
 
 def _sql(db: str, query: str) -> int:
@@ -279,3 +292,20 @@ def test_a_file_store_moves_to_a_team_store_by_export_and_import(team_db, tmp_pa
     assert checks["data path"]["found"] == os.environ["COSTCAP_DATA_PATH"]
     assert checks["calls"]["found"].startswith("1,203")
     assert local_postgres.PASSWORD not in json.dumps(checks)
+
+
+api = fake_openai_fixture  # the fake OpenAI on 127.0.0.1, as test_pull serves it
+
+
+def test_pull_writes_to_a_team_store_as_to_a_file_store(team_db, api):
+    """The Usage and Costs API pages (a fake OpenAI on 127.0.0.1, through the real openai client) into both stores;
+    pulled twice, the second replacing the first's buckets in each."""
+    shown = lake.target(team_db, None).shown
+    for _ in range(2):
+        serve_sample_data(api)
+        pulled = [ok_json("pull", "--since", "2026-11-01", "--until", "2026-11-07", "--base-url", api.url, "--db", db)
+                  for db in ("file.duckdb", team_db)]  # fmt: skip
+        assert _same(pulled[1], shown) == _same(pulled[0], "file.duckdb")
+    assert _same(ok_json("audit", "--db", team_db), shown) == _same(ok_json("audit", "--db", "file.duckdb"),
+                                                                      "file.duckdb")  # fmt: skip
+    assert SECRET not in json.dumps(pulled)
