@@ -72,19 +72,22 @@ def compare(work: Path, server, file: Path, count: int, default: Path | None) ->
     team = team.replace(f" password={local_postgres.PASSWORD}", "")
     stores["team store"] = (sys.executable, team)
     figures: dict = {"lines": count, "duckdb": _versions(stores), "steps": {}}
+    failed: dict[str, str] = {}  # a store whose step failed (out of memory, say) is left out of the later ones
     for step, args in STEPS:
         for name, (python, db) in stores.items():
             command = [python, *costcap(*(a.format(file=file) for a in args), "--db", db, "-q", "-f", "json")[1:]]
-            done = timed(f"{step} ({name})", command, count)
-            figures["steps"].setdefault(step, {})[name] = {"seconds": round(done.seconds, 2),
-                                                          "peak_rss_mb": round(done.peak_rss_mb)}  # fmt: skip
+            try:
+                done = timed(f"{step} ({name})", command, count) if name not in failed else None
+            except SystemExit as exc:
+                failed[name] = str(exc).strip().splitlines()[-1]
+                print(f"{step} ({name}): {failed[name]}", file=sys.stderr)
+                done = None
+            figures["steps"].setdefault(step, {})[name] = (
+                {"seconds": round(done.seconds, 2), "peak_rss_mb": round(done.peak_rss_mb)} if done
+                else {"failed": failed[name]})  # fmt: skip
+    files = {"file store": work / "file.duckdb", "file store, default install": work / "default.duckdb"}
     figures["sizes_mb"] = {
-        "file store": round(os.path.getsize(work / "file.duckdb") / 2**20, 1),
-        **(
-            {"file store, default install": round(os.path.getsize(work / "default.duckdb") / 2**20, 1)}
-            if default
-            else {}
-        ),
+        **{name: round(path.stat().st_size / 2**20, 1) for name, path in files.items() if path.exists()},
         "team store data path": round(_folder_size(work / "lake-data") / 2**20, 1),
         "team store catalog": round(_catalog_size(server) / 2**20, 1),
     }
@@ -115,11 +118,14 @@ def show(figures: dict, count: int) -> None:
     names = list(versions)
     print(f"{'step':<20}" + "".join(f"{n + ' (' + versions[n] + ')':>40}" for n in names))
     for step, stores in figures["steps"].items():
-        team = stores["team store"]["seconds"]
+        team = stores["team store"].get("seconds")
         cells = []
         for name in names:
             found = stores[name]
-            ratio = "" if name == "team store" else f", team {team / found['seconds']:.2f}x"
+            if "failed" in found:
+                cells.append("failed")
+                continue
+            ratio = "" if name == "team store" or team is None else f", team {team / found['seconds']:.2f}x"
             cells.append(f"{found['seconds']:.2f} s {found['peak_rss_mb']} MB{ratio}")
         print(f"{step:<20}" + "".join(f"{c:>40}" for c in cells))
     print("on disk (MB): " + ", ".join(f"{k} {v}" for k, v in figures["sizes_mb"].items()))

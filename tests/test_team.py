@@ -196,16 +196,20 @@ def _sql(db: str, query: str) -> int:
     return int(float(found[1]))
 
 
-def test_a_writer_that_keeps_losing_the_commit_race_says_so_in_one_line(team_db, monkeypatch):
-    """Every commit conflicting (as if other writers always committed first): the retries end in one line."""
+def _losing(monkeypatch, races: int) -> None:
+    """The next `races` write transactions lose the commit race (as if another writer always committed first): each
+    is rolled back and a WriteConflict raised where the commit would be."""
+    from contextlib import contextmanager
+
     from costcap import store
 
-    ok("ingest", SAMPLE_DATA / "web_app.jsonl", "--db", team_db)
     real = store.Store.transaction
-    monkeypatch.setattr(lake, "WRITE_TRIES", 3)
+    left = [races]
 
-    def always_lost(self, commit=True, what="a change"):
-        from contextlib import contextmanager
+    def transaction(self, commit=True, what="a change"):
+        if not commit or left[0] == 0:
+            return real(self, commit=commit, what=what)
+        left[0] -= 1
 
         @contextmanager
         def lost():
@@ -215,7 +219,13 @@ def test_a_writer_that_keeps_losing_the_commit_race_says_so_in_one_line(team_db,
 
         return lost()
 
-    monkeypatch.setattr(store.Store, "transaction", always_lost)
+    monkeypatch.setattr(store.Store, "transaction", transaction)
+
+
+def test_a_writer_that_keeps_losing_the_commit_race_says_so_in_one_line(team_db, monkeypatch):
+    ok("ingest", SAMPLE_DATA / "web_app.jsonl", "--db", team_db)
+    monkeypatch.setattr(lake, "WRITE_TRIES", 3)
+    _losing(monkeypatch, races=3)
     started = time.monotonic()
     result = run("ingest", SAMPLE_DATA / "batch_output.jsonl", "--db", team_db)
     assert result.exit_code == 1
@@ -223,6 +233,17 @@ def test_a_writer_that_keeps_losing_the_commit_race_says_so_in_one_line(team_db,
     assert len(result.stderr.strip().splitlines()) == 1 and time.monotonic() - started < 30
     monkeypatch.undo()
     assert _sql(team_db, "SELECT count(*) FROM sources") == 1
+
+
+def test_a_writer_that_loses_once_runs_again_and_says_so(team_db, monkeypatch):
+    ok("ingest", SAMPLE_DATA / "web_app.jsonl", "--db", team_db)
+    _losing(monkeypatch, races=1)
+    result = ok("ingest", SAMPLE_DATA / "batch_output.jsonl", "--db", team_db, "-f", "json")
+    assert "another writer committed first; this run's change was made again on what it stored (1 time)" in (
+        result.stderr)  # fmt: skip
+    assert [f["rows"] for f in json.loads(result.stdout)["files"]] == [140]  # sample_data's 140 Batch lines, once
+    monkeypatch.undo()
+    assert _sql(team_db, "SELECT count(*) FROM calls") == 770 + 140
 
 
 def test_a_catalog_that_cannot_be_reached_or_refuses_the_password_is_one_line_with_no_secret(postgres, tmp_path):
@@ -233,6 +254,8 @@ def test_a_catalog_that_cannot_be_reached_or_refuses_the_password_is_one_line_wi
         ),
         "refused these credentials": postgres.dsn(name, password="wrong-password-never-shown"),
         "the catalog's database does not exist": postgres.dsn("no_such_db"),
+        # libpq's URI form, with the password in it
+        "server (127.0.0.1:1); start it or check host=": f"postgresql://costcap:{local_postgres.PASSWORD}@127.0.0.1:1/x",
     }
     for said, dsn in cases.items():
         result = run("audit", "--db", f"ducklake:postgres:{dsn}")
@@ -240,6 +263,12 @@ def test_a_catalog_that_cannot_be_reached_or_refuses_the_password_is_one_line_wi
         assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
         for secret in (local_postgres.PASSWORD, "wrong-password-never-shown"):
             assert secret not in result.stdout + result.stderr
+    # a catalog database no extension package serves is named, with what is
+    result = run("audit", "--db", f"ducklake:mysql:db=costcap host=127.0.0.1 password={local_postgres.PASSWORD}")
+    assert (
+        "ducklake:mysql:db=costcap host=127.0.0.1: costcap keeps a team store's catalog in PostgreSQL" in result.stderr
+    )
+    assert local_postgres.PASSWORD not in result.stderr
 
 
 def test_a_missing_bucket_is_one_line_and_nothing_is_stored(postgres, s3_server, monkeypatch):

@@ -74,6 +74,12 @@ def target(path: str, data_path: str | None) -> Target:
     found = _PASSWORD.search(catalog)
     if found:
         redact.remember(found.group(1).strip("'"))
+    redact.credentials(catalog)  # a libpq URI's user:password@ is a secret too
+    other = re.match(r"([a-z][a-z0-9_]*):(?!//)", catalog)
+    if other and other.group(1) not in ("postgres", "sqlite") and not Path(catalog).exists():
+        raise CostcapError(f"{Target(catalog, None).shown}: costcap keeps a team store's catalog in PostgreSQL "
+                           "(ducklake:postgres:...), SQLite (ducklake:sqlite:FILE) or a DuckDB file "
+                           f"(ducklake:FILE); PyPI has no {other.group(1)} extension built for DuckDB")  # fmt: skip
     made = Target(catalog, data_path)
     if made.kind == "duckdb":
         _check_not_a_file_store(made)
@@ -233,6 +239,10 @@ def _unreachable(exc: BaseException) -> bool:
 
 
 def _server(where: Target) -> str:
+    uri = where.catalog.split(":", 1)[1]
+    if "://" in uri:  # postgresql://user@host:port/dbname
+        split = urlsplit(uri)
+        return f"{split.hostname or 'localhost'}:{split.port or 5432}"
     fields = dict(re.findall(r"(\w+)\s*=\s*('[^']*'|\S+)", where.catalog))
     host = fields.get("host", os.environ.get("PGHOST", "localhost")).strip("'")
     port = fields.get("port", os.environ.get("PGPORT", "5432")).strip("'")
