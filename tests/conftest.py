@@ -170,7 +170,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    """Said by the process that prints the summary (under xdist the workers deselect, so it asks again)."""
     found = getattr(config, "_costcap_team_deselected", None)
-    if found:
-        terminalreporter.write_line(f"{found[0]} team-store tests deselected: {found[1]} "
-                                    "(run them with: pip install -e '.[test,team]' && pytest -m team)")  # fmt: skip
+    why = found[1] if found else _team_extra_missing()
+    if why:
+        count = f"{found[0]} " if found else ""
+        terminalreporter.write_line(f"{count}team-store tests (tests/test_team.py) deselected: {why} (run them "
+                                    "with: pip install -e '.[test,team]' && pytest -m team)")  # fmt: skip
