@@ -61,3 +61,14 @@ def test_export_and_import_refuse_the_wrong_folder_in_one_line(tmp_path):
         con.execute("COPY (SELECT 'schema_version' AS key, '99' AS value) TO 'out/meta.parquet' (FORMAT parquet)")
     said = run("import", "out", "--db", "b.duckdb")
     assert said.exit_code == 1 and "schema version 99" in said.stderr and not (tmp_path / "b.duckdb").exists()
+
+
+def test_an_export_file_cut_short_is_one_line_and_nothing_is_imported(tmp_path):
+    ok("ingest", SAMPLE_DATA / "web_app.jsonl", "--db", "a.duckdb")
+    ok("export", "out", "--db", "a.duckdb")
+    calls = tmp_path / "out" / "calls.parquet"
+    calls.write_bytes(calls.read_bytes()[:300])
+    said = run("import", "out", "--db", "b.duckdb")
+    assert said.exit_code == 1 and "calls.parquet: cannot be loaded" in said.stderr, said.stderr
+    assert "Traceback" not in said.stderr and len(said.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "b.duckdb").exists()

@@ -66,11 +66,22 @@ def import_store(store: Store, folder: Path) -> list[Moved]:
                                    "nothing yet (a new --db), so no source or call is counted twice")  # fmt: skip
             for table in TABLES:
                 if table not in OWN:
-                    store.composed(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet($path)",
-                                   path=str(folder / f"{table}.parquet"))  # fmt: skip
+                    _load(store, table, folder / f"{table}.parquet")
             return [Moved(t, _count(store, t)) for t in TABLES if t not in OWN]
 
     return store.retried(attempt, f"the import of {folder}")
+
+
+def _load(store: Store, table: str, path: Path) -> None:
+    """One table's file into its table; a file cut short, or not costcap's, is one line naming it."""
+    import duckdb
+
+    try:
+        store.composed(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet($path)", path=str(path))
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise CostcapError(f"{path}: cannot be loaded ({first}); export the store again, nothing was "
+                           "imported") from None  # fmt: skip
 
 
 def _exported_version(store: Store, folder: Path) -> int | None:
